@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Grove.Worktrees;
+
+namespace Grove.Cli;
+
+/// <summary>What every command needs: the repository (from --repo or the current folder) and its catalog.</summary>
+internal sealed class CliContext
+{
+    public static readonly Option<string?> RepoOption = new("--repo")
+    {
+        Description = "A folder inside the repository (any of its worktrees); default: the current folder",
+        Recursive = true,
+    };
+
+    private CliContext(RepositoryLocation location, WorktreeCatalog catalog, string startDirectory)
+    {
+        Location = location;
+        Catalog = catalog;
+        StartDirectory = startDirectory;
+    }
+
+    public RepositoryLocation Location { get; }
+
+    public WorktreeCatalog Catalog { get; }
+
+    /// <summary>Where git commands that act on "the current worktree" run.</summary>
+    public string StartDirectory { get; }
+
+    public static async Task<CliContext> CreateAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var directory = Path.GetFullPath(parse.GetValue(RepoOption) ?? Environment.CurrentDirectory);
+        var git = new Git();
+        var location = await RepositoryLocation.FindAsync(git, directory, cancellationToken).ConfigureAwait(false);
+        return new CliContext(location, new WorktreeCatalog(git, location.CommonGitDirectory), location.CurrentWorktree ?? location.CommonGitDirectory);
+    }
+
+    /// <summary>The worktree the command was started in.</summary>
+    public WorktreeSnapshot CurrentWorktree(RepositorySnapshot snapshot)
+    {
+        var top = Location.CurrentWorktree ?? throw new GroveException(
+            "this folder is not inside a worktree (a bare repository or a .git folder)",
+            "cd into one of the worktrees that 'grove ls' lists, or pass --repo <worktree folder>");
+        return snapshot.Worktrees.FirstOrDefault(w => SameFolder(w.Path, top)) ?? throw new GroveException(
+            $"git does not list {top} as a worktree of {snapshot.CommonGitDirectory}",
+            "run 'git worktree repair' in that folder, then try again");
+    }
+
+    private static bool SameFolder(string a, string b) =>
+        string.Equals(Resolve(a), Resolve(b), StringComparison.Ordinal);
+
+    private static string Resolve(string path)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        var target = Directory.Exists(full) ? new DirectoryInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName : null;
+        return target ?? full;
+    }
+}

@@ -1,0 +1,25 @@
+using System.CommandLine;
+using Grove.Cli.Output;
+using Grove.Worktrees;
+
+namespace Grove.Cli.Commands;
+
+/// <summary><c>grove env</c>, inside a worktree: its environment as shell-quoted export lines.</summary>
+internal static class EnvCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("env", "Print the current worktree's environment as export lines, for eval \"$(grove env)\"");
+        CommandAction.Set(command, async (parse, context, cancellationToken) =>
+        {
+            var snapshot = await context.Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var (key, value) in WorktreeEnvironment.For(context.CurrentWorktree(snapshot)))
+            {
+                Console.Out.WriteLine($"export {key}={ShellQuote.Quote(value)}");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Grove.Cli.Output;
+
+namespace Grove.Cli.Commands;
+
+/// <summary><c>grove ls [--json]</c>: every worktree with its slug, port, URLs and state.</summary>
+internal static class ListCommand
+{
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "Print a JSON array (fields in the README) instead of a table" };
+        var command = new Command("ls", "List the worktrees of the repository with their ports and URLs") { json };
+        CommandAction.Set(command, async (parse, context, cancellationToken) =>
+        {
+            var snapshot = await context.Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                var items = snapshot.Worktrees.Select(WorktreeJson.From).ToList();
+                Console.Out.WriteLine(JsonSerializer.Serialize(items, CliJsonContext.Default.ListWorktreeJson));
+                return 0;
+            }
+
+            var rows = snapshot.Worktrees.Select(w => (IReadOnlyList<string>)
+            [
+                w.Slug + (w.IsPrimary ? " *" : string.Empty),
+                w.Branch ?? "(detached)",
+                w.Port.ToString(CultureInfo.InvariantCulture),
+                w.Url,
+                w.GatewayUrl,
+                WorktreeJson.StateName(w.State) + Flags(w),
+                w.Path,
+            ]).ToList();
+            Console.Out.Write(TextTable.Render(["SLUG", "BRANCH", "PORT", "URL", "GATEWAY URL", "STATE", "PATH"], rows));
+            return 0;
+        });
+        return command;
+    }
+
+    private static string Flags(Grove.Worktrees.WorktreeSnapshot w) =>
+        (w.IsLocked ? " locked" : string.Empty) + (w.IsPrunable ? " prunable" : string.Empty);
+}

@@ -1,0 +1,26 @@
+using System.CommandLine;
+using System.Text.Json;
+using Grove.Cli.Output;
+
+namespace Grove.Cli.Commands;
+
+/// <summary><c>grove url</c>, inside a worktree: the address of its app.</summary>
+internal static class UrlCommand
+{
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "Print this worktree as a JSON object (the fields of 'grove ls --json')" };
+        var gateway = new Option<bool>("--gateway") { Description = "Print the gateway URL (http://<slug>.localhost:<port>) instead of the direct one" };
+        var command = new Command("url", "Print the URL of the current worktree's app") { json, gateway };
+        CommandAction.Set(command, async (parse, context, cancellationToken) =>
+        {
+            var snapshot = await context.Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+            var worktree = context.CurrentWorktree(snapshot);
+            Console.Out.WriteLine(parse.GetValue(json)
+                ? JsonSerializer.Serialize(WorktreeJson.From(worktree), CliJsonContext.Default.WorktreeJson)
+                : parse.GetValue(gateway) ? worktree.GatewayUrl : worktree.Url);
+            return 0;
+        });
+        return command;
+    }
+}

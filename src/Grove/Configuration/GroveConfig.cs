@@ -1,0 +1,42 @@
+using Grove.Ports;
+
+namespace Grove.Configuration;
+
+/// <summary>A validated <c>grove.json</c> (ARCHITECTURE §2). Paths are relative to the worktree.</summary>
+public sealed record GroveConfig
+{
+    public const string FileName = "grove.json";
+    public const int DefaultGatewayPort = 8080;
+
+    public static GroveConfig Default { get; } = new();
+
+    public AppConfig? App { get; init; }
+
+    /// <summary>Null: detect from lockfiles. Empty: install nothing.</summary>
+    public IReadOnlyList<CommandConfig>? Install { get; init; }
+
+    /// <summary>Null: the app has no database.</summary>
+    public DatabaseConfig? Database { get; init; }
+
+    public PortRange Ports { get; init; } = new();
+
+    public int GatewayPort { get; init; } = DefaultGatewayPort;
+}
+
+/// <summary>A program and its arguments, run in a folder of the worktree.</summary>
+public sealed record CommandConfig(string Command, IReadOnlyList<string> Args, string WorkingDirectory);
+
+public sealed record AppConfig(CommandConfig Run, string HealthPath, IReadOnlyDictionary<string, string> Env);
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+public sealed record DatabaseConfig(
+    DatabaseProvider Provider,
+    string Name,
+    string? Seed,
+    CommandConfig? SeedCommand,
+    string? ConnectionString);

@@ -1,0 +1,255 @@
+using System.Text.Json;
+using Grove.Ports;
+
+namespace Grove.Configuration;
+
+/// <summary>
+/// Reads and validates <c>grove.json</c>. Every error is reported at once, naming its key; a
+/// config with any error is rejected whole, never half-applied.
+/// </summary>
+public static class GroveConfigLoader
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    /// <summary>The config of the worktree at <paramref name="worktreePath"/>; defaults when it has no grove.json.</summary>
+    public static GroveConfig LoadFromWorktree(string worktreePath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(worktreePath);
+        var path = Path.Combine(worktreePath, GroveConfig.FileName);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return GroveConfig.Default;
+        }
+
+        return Parse(text, path);
+    }
+
+    public static GroveConfig Parse(string json, string source = GroveConfig.FileName)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(source);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new ConfigException(source, [$"is not valid JSON (line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}): {ex.Message}"]);
+        }
+
+        using (document)
+        {
+            var reader = new ConfigReader();
+            var config = Read(document.RootElement, reader);
+            if (reader.Errors.Count > 0 || config is null)
+            {
+                throw new ConfigException(source, reader.Errors);
+            }
+
+            return config;
+        }
+    }
+
+    private static GroveConfig? Read(JsonElement root, ConfigReader reader)
+    {
+        var top = reader.Object(root, string.Empty, "$schema", "app", "install", "database", "ports", "gateway");
+        if (top is null)
+        {
+            return null;
+        }
+
+        var app = top.TryGetValue("app", out var appElement) && appElement.ValueKind != JsonValueKind.Null
+            ? ReadApp(appElement, reader)
+            : null;
+        var install = top.TryGetValue("install", out var installElement) && installElement.ValueKind != JsonValueKind.Null
+            ? ReadInstall(installElement, reader)
+            : null;
+        var database = top.TryGetValue("database", out var databaseElement) && databaseElement.ValueKind != JsonValueKind.Null
+            ? ReadDatabase(databaseElement, reader)
+            : null;
+        var ports = top.TryGetValue("ports", out var portsElement) ? ReadPorts(portsElement, reader) : new PortRange();
+        var gatewayPort = top.TryGetValue("gateway", out var gatewayElement) ? ReadGatewayPort(gatewayElement, reader) : GroveConfig.DefaultGatewayPort;
+        if (ports is not null && ports.Contains(gatewayPort))
+        {
+            reader.Error("gateway.port", $"{gatewayPort} lies inside the worktree port range {ports.Base}-{ports.Last}; pick a port outside it");
+        }
+
+        return ports is null ? null : new GroveConfig
+        {
+            App = app,
+            Install = install,
+            Database = database,
+            Ports = ports,
+            GatewayPort = gatewayPort,
+        };
+    }
+
+    private static AppConfig? ReadApp(JsonElement element, ConfigReader reader)
+    {
+        var properties = reader.Object(element, "app", "command", "args", "workingDirectory", "healthPath", "env");
+        if (properties is null)
+        {
+            return null;
+        }
+
+        var run = ReadCommand(properties, "app", reader);
+        var healthPath = reader.String(properties, "healthPath", "app.healthPath") ?? "/health";
+        if (!healthPath.StartsWith('/'))
+        {
+            reader.Error("app.healthPath", $"must start with '/', not \"{healthPath}\"");
+        }
+
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (properties.TryGetValue("env", out var envElement) && envElement.ValueKind != JsonValueKind.Null)
+        {
+            var variables = reader.Object(envElement, "app.env", [.. envElement.ValueKind == JsonValueKind.Object ? envElement.EnumerateObject().Select(p => p.Name) : []]);
+            foreach (var (name, value) in variables ?? [])
+            {
+                if (value.ValueKind != JsonValueKind.String)
+                {
+                    reader.Error($"app.env.{name}", $"must be a string, not {ConfigReader.Describe(value)}");
+                }
+                else if (name.Length == 0 || name.Contains('=', StringComparison.Ordinal) || name.Contains('\0', StringComparison.Ordinal))
+                {
+                    reader.Error($"app.env.{name}", "is not a valid environment variable name");
+                }
+                else
+                {
+                    env[name] = value.GetString()!;
+                }
+            }
+        }
+
+        return run is null ? null : new AppConfig(run, healthPath, env);
+    }
+
+    private static List<CommandConfig>? ReadInstall(JsonElement element, ConfigReader reader)
+    {
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            reader.Error("install", $"must be an array of commands, not {ConfigReader.Describe(element)}");
+            return null;
+        }
+
+        var steps = new List<CommandConfig>();
+        var index = 0;
+        foreach (var item in element.EnumerateArray())
+        {
+            var key = $"install[{index++}]";
+            var properties = reader.Object(item, key, "command", "args", "workingDirectory");
+            var step = properties is null ? null : ReadCommand(properties, key, reader);
+            if (step is not null)
+            {
+                steps.Add(step);
+            }
+        }
+
+        return steps;
+    }
+
+    private static DatabaseConfig? ReadDatabase(JsonElement element, ConfigReader reader)
+    {
+        var properties = reader.Object(element, "database", "provider", "name", "seed", "seedCommand", "connectionString");
+        if (properties is null)
+        {
+            return null;
+        }
+
+        var providerText = reader.String(properties, "provider", "database.provider") ?? "sqlite";
+        DatabaseProvider? provider = providerText switch
+        {
+            "sqlite" => DatabaseProvider.Sqlite,
+            "postgres" => DatabaseProvider.Postgres,
+            _ => null,
+        };
+        if (provider is null)
+        {
+            reader.Error("database.provider", $"must be \"sqlite\" or \"postgres\", not \"{providerText}\"");
+        }
+
+        var name = reader.String(properties, "name", "database.name") ?? "app";
+        if (name.Length is 0 or > 40 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        {
+            reader.Error("database.name", $"must be 1 to 40 letters, digits or '_', not \"{name}\"");
+        }
+
+        var seed = reader.String(properties, "seed", "database.seed");
+        if (seed is not null)
+        {
+            CheckRelativePath(seed, "database.seed", reader);
+        }
+
+        CommandConfig? seedCommand = null;
+        if (properties.TryGetValue("seedCommand", out var seedElement) && seedElement.ValueKind != JsonValueKind.Null)
+        {
+            var seedProperties = reader.Object(seedElement, "database.seedCommand", "command", "args", "workingDirectory");
+            seedCommand = seedProperties is null ? null : ReadCommand(seedProperties, "database.seedCommand", reader);
+        }
+
+        if (seed is not null && seedCommand is not null)
+        {
+            reader.Error("database", "set either seed or seedCommand, not both");
+        }
+
+        var connectionString = reader.String(properties, "connectionString", "database.connectionString");
+        if (connectionString is not null && provider == DatabaseProvider.Sqlite)
+        {
+            reader.Error("database.connectionString", "applies to provider \"postgres\" only; SQLite files are kept by Grove");
+        }
+
+        return provider is null ? null : new DatabaseConfig(provider.Value, name, seed, seedCommand, connectionString);
+    }
+
+    private static PortRange? ReadPorts(JsonElement element, ConfigReader reader)
+    {
+        var properties = reader.Object(element, "ports", "base", "range");
+        if (properties is null)
+        {
+            return null;
+        }
+
+        var @base = reader.Integer(properties, "base", "ports.base", 1024, 65534) ?? PortRange.DefaultBase;
+        var size = reader.Integer(properties, "range", "ports.range", 2, 64512) ?? PortRange.DefaultSize;
+        if (@base + size - 1 > 65535)
+        {
+            reader.Error("ports", $"base {@base} + range {size} runs past port 65535; lower ports.base or ports.range");
+            return null;
+        }
+
+        return new PortRange(@base, size);
+    }
+
+    private static int ReadGatewayPort(JsonElement element, ConfigReader reader)
+    {
+        var properties = reader.Object(element, "gateway", "port");
+        return properties is null ? GroveConfig.DefaultGatewayPort : reader.Integer(properties, "port", "gateway.port", 1, 65535) ?? GroveConfig.DefaultGatewayPort;
+    }
+
+    private static CommandConfig? ReadCommand(Dictionary<string, JsonElement> properties, string key, ConfigReader reader)
+    {
+        var command = reader.String(properties, "command", $"{key}.command", required: true);
+        var args = reader.Strings(properties, "args", $"{key}.args");
+        var workingDirectory = reader.String(properties, "workingDirectory", $"{key}.workingDirectory") ?? ".";
+        CheckRelativePath(workingDirectory, $"{key}.workingDirectory", reader);
+        return command is null ? null : new CommandConfig(command, args, workingDirectory);
+    }
+
+    private static void CheckRelativePath(string path, string key, ConfigReader reader)
+    {
+        var segments = path.Replace('\\', '/').Split('/');
+        if (Path.IsPathRooted(path) || segments.Contains(".."))
+        {
+            reader.Error(key, $"must be a path inside the worktree, not \"{path}\"");
+        }
+    }
+}

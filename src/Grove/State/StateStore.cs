@@ -1,0 +1,215 @@
+using Microsoft.Data.Sqlite;
+
+namespace Grove.State;
+
+/// <summary>
+/// The SQLite file shared by every worktree of a repository, at
+/// <c>&lt;git-common-dir&gt;/grove/state.db</c>: owner-only, WAL, safe under concurrent processes.
+/// Every SQLite failure that means the file is damaged becomes a <see cref="StateStoreCorruptException"/>.
+/// </summary>
+public sealed class StateStore
+{
+    public const int SchemaVersion = 1;
+    private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private static readonly Lazy<bool> SqliteReady = new(() =>
+    {
+        SQLitePCL.Batteries_V2.Init();
+        return true;
+    });
+
+    private readonly string _connectionString;
+    private bool _initialised;
+
+    public StateStore(string commonGitDirectory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(commonGitDirectory);
+        Folder = System.IO.Path.Combine(commonGitDirectory, "grove");
+        Path = System.IO.Path.Combine(Folder, "state.db");
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 15,
+        }.ToString();
+    }
+
+    /// <summary>The state folder, <c>&lt;git-common-dir&gt;/grove</c>.</summary>
+    public string Folder { get; }
+
+    public string Path { get; }
+
+    /// <summary>Opens a connection to an initialised store; the caller disposes it.</summary>
+    public SqliteConnection Open()
+    {
+        _ = SqliteReady.Value;
+        PrepareFiles();
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA busy_timeout = 15000;");
+            if (!_initialised)
+            {
+                Initialise(connection);
+                _initialised = true;
+            }
+
+            return connection;
+        }
+        catch (SqliteException ex)
+        {
+            connection.Dispose();
+            throw Translate(ex);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on an open connection, translating damage into a clear error.</summary>
+    public T Use<T>(Func<SqliteConnection, T> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        using var connection = Open();
+        try
+        {
+            return work(connection);
+        }
+        catch (SqliteException ex)
+        {
+            throw Translate(ex);
+        }
+    }
+
+    /// <summary>
+    /// Moves a damaged store aside (never deletes it) so the next command starts a fresh one.
+    /// Returns the backup's path, or null when there was no store.
+    /// </summary>
+    public string? MoveAside(DateTimeOffset now)
+    {
+        if (!File.Exists(Path))
+        {
+            return null;
+        }
+
+        var backup = $"{Path}.broken-{now:yyyyMMddHHmmss}";
+        File.Move(Path, backup);
+        foreach (var suffix in new[] { "-wal", "-shm" })
+        {
+            if (File.Exists(Path + suffix))
+            {
+                File.Move(Path + suffix, backup + suffix);
+            }
+        }
+
+        _initialised = false;
+        return backup;
+    }
+
+    internal static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        command.ExecuteNonQuery();
+    }
+
+    private void PrepareFiles()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(Folder);
+            return;
+        }
+
+        if (!Directory.Exists(Folder))
+        {
+            Directory.CreateDirectory(Folder, OwnerOnlyFolder);
+        }
+
+        if (!File.Exists(Path))
+        {
+            try
+            {
+                // Created here, owner-only, before SQLite opens it: SQLite gives its -wal and
+                // -shm files the database file's permissions.
+                using var created = new FileStream(Path, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew,
+                    Access = FileAccess.Write,
+                    UnixCreateMode = OwnerOnlyFile,
+                });
+            }
+            catch (IOException) when (File.Exists(Path))
+            {
+                // Another grove process created it first.
+            }
+        }
+    }
+
+    private void Initialise(SqliteConnection connection)
+    {
+        EnsureOwnerOnly();
+        using var version = connection.CreateCommand();
+        version.CommandText = "PRAGMA user_version;";
+        var current = Convert.ToInt32(version.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (current == SchemaVersion)
+        {
+            return;
+        }
+
+        if (current > SchemaVersion)
+        {
+            throw new GroveException(
+                $"the state store {Path} was written by a newer Grove (schema {current}, this one knows {SchemaVersion})",
+                "upgrade grove, or run 'grove state reset' to set it aside and start fresh");
+        }
+
+        Execute(connection, "PRAGMA journal_mode = WAL;");
+        using var transaction = connection.BeginTransaction(deferred: false);
+        Execute(connection, """
+            CREATE TABLE IF NOT EXISTS leases (
+                path       TEXT    NOT NULL PRIMARY KEY,
+                name       TEXT    NOT NULL,
+                slug       TEXT    NOT NULL UNIQUE,
+                port       INTEGER NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL
+            );
+            """, transaction);
+        Execute(connection, $"PRAGMA user_version = {SchemaVersion};", transaction);
+        transaction.Commit();
+    }
+
+    private void EnsureOwnerOnly()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        if ((File.GetUnixFileMode(Folder) & ~OwnerOnlyFolder) != 0)
+        {
+            File.SetUnixFileMode(Folder, OwnerOnlyFolder);
+        }
+
+        if ((File.GetUnixFileMode(Path) & ~OwnerOnlyFile) != 0)
+        {
+            File.SetUnixFileMode(Path, OwnerOnlyFile);
+        }
+    }
+
+    private Exception Translate(SqliteException ex) => ex.SqliteErrorCode switch
+    {
+        // SQLITE_CORRUPT, SQLITE_NOTADB
+        11 or 26 => new StateStoreCorruptException(Path, ex),
+        // SQLITE_BUSY, SQLITE_LOCKED
+        5 or 6 => new GroveException(
+            $"the state store {Path} stayed locked by another grove process for too long",
+            "wait for the other grove command to finish, then try again", ex),
+        _ => ex,
+    };
+}

@@ -1,0 +1,118 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Grove.Configuration;
+using Grove.Ports;
+using Grove.State;
+
+namespace Grove.Worktrees;
+
+/// <summary>
+/// Lists a repository's worktrees with git, gives each a lease (slug and port) from the state
+/// store, and returns them as one immutable <see cref="RepositorySnapshot"/>. One git process per
+/// call, whatever the number of worktrees.
+/// </summary>
+public sealed class WorktreeCatalog
+{
+    private readonly TimeProvider _time;
+    private readonly Func<int, bool> _isPortFree;
+
+    public WorktreeCatalog(Git git, string commonGitDirectory, TimeProvider? time = null, Func<int, bool>? isPortFree = null)
+    {
+        ArgumentNullException.ThrowIfNull(git);
+        ArgumentException.ThrowIfNullOrWhiteSpace(commonGitDirectory);
+        Git = git;
+        CommonGitDirectory = commonGitDirectory;
+        _time = time ?? TimeProvider.System;
+        _isPortFree = isPortFree ?? PortProbe.IsFree;
+        Store = new StateStore(commonGitDirectory);
+        Leases = new LeaseStore(Store);
+    }
+
+    public Git Git { get; }
+
+    public string CommonGitDirectory { get; }
+
+    public StateStore Store { get; }
+
+    public LeaseStore Leases { get; }
+
+    /// <summary>Git's own list of worktrees, the bare repository (when there is one) included.</summary>
+    public async Task<IReadOnlyList<WorktreeEntry>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await Git.TryRunAsync(CommonGitDirectory, ["worktree", "list", "--porcelain", "-z"], cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new GroveException(
+                $"git could not list the worktrees of {CommonGitDirectory}: {result.StandardError.Trim()}",
+                "Grove needs git 2.36 or newer (for 'git worktree list -z'); check 'git --version'");
+        }
+
+        return WorktreeListParser.Parse(result.StandardOutput);
+    }
+
+    /// <summary>
+    /// The repository-wide settings (ports, gateway): the primary worktree's grove.json, or for a
+    /// bare repository the grove.json committed at its HEAD; defaults when there is none.
+    /// </summary>
+    public async Task<GroveConfig> LoadRepositoryConfigAsync(IReadOnlyList<WorktreeEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var primary = entries.Count > 0 ? entries[0] : null;
+        if (primary is null || !primary.IsBare)
+        {
+            return primary is null ? GroveConfig.Default : GroveConfigLoader.LoadFromWorktree(primary.Path);
+        }
+
+        var committed = await Git.TryRunAsync(CommonGitDirectory, ["show", $"HEAD:{GroveConfig.FileName}"], cancellationToken).ConfigureAwait(false);
+        return committed.Succeeded
+            ? GroveConfigLoader.Parse(committed.StandardOutput, $"{GroveConfig.FileName} at HEAD of {CommonGitDirectory}")
+            : GroveConfig.Default;
+    }
+
+    /// <summary>Lists, leases and describes every worktree.</summary>
+    public async Task<RepositorySnapshot> SnapshotAsync(CancellationToken cancellationToken = default)
+    {
+        var entries = await ListAsync(cancellationToken).ConfigureAwait(false);
+        var config = await LoadRepositoryConfigAsync(entries, cancellationToken).ConfigureAwait(false);
+        var worktrees = entries.Select((entry, index) => (entry, primary: index == 0)).Where(w => !w.entry.IsBare).ToList();
+        var requests = worktrees.Select(w => new LeaseRequest(w.entry.Path, LeaseName(w.entry), w.primary)).ToList();
+        var policy = PolicyFor(config);
+        var leases = Leases.Assign(requests, policy);
+        var snapshots = worktrees.Select(w => Describe(w.entry, w.primary, leases[w.entry.Path], config));
+        return new RepositorySnapshot(CommonGitDirectory, [.. snapshots], policy.Now);
+    }
+
+    /// <summary>The lease rules for <paramref name="config"/>, as of now.</summary>
+    public LeasePolicy PolicyFor(GroveConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new LeasePolicy(config.Ports, _time.GetUtcNow(), _isPortFree);
+    }
+
+    /// <summary>What a worktree's slug and port derive from: its branch, or its folder name when detached.</summary>
+    public static string LeaseName(WorktreeEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.Branch ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(entry.Path));
+    }
+
+    private static WorktreeSnapshot Describe(WorktreeEntry entry, bool primary, Lease lease, GroveConfig config) => new()
+    {
+        Slug = lease.Slug,
+        Branch = entry.Branch,
+        Path = entry.Path,
+        Head = entry.Head is null || entry.Head.All(c => c == '0') ? null : entry.Head,
+        IsPrimary = primary,
+        IsDetached = entry.IsDetached,
+        Port = lease.Port,
+        Url = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{lease.Port}"),
+        GatewayUrl = string.Create(CultureInfo.InvariantCulture, $"http://{lease.Slug}.localhost:{config.GatewayPort}"),
+        State = WorktreeState.Stopped,
+        IsLocked = entry.IsLocked,
+        LockReason = NullIfEmpty(entry.LockReason),
+        IsPrunable = entry.IsPrunable,
+        PrunableReason = NullIfEmpty(entry.PrunableReason),
+    };
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

@@ -1,0 +1,96 @@
+using Grove.Slugs;
+using Grove.State;
+
+namespace Grove.Worktrees;
+
+/// <summary>
+/// <c>grove new</c>: creates a branch (or takes an existing one) and a worktree for it, with its
+/// lease reserved first so concurrent creators never share a port or slug.
+/// </summary>
+public sealed class WorktreeCreator(WorktreeCatalog catalog)
+{
+    private readonly WorktreeCatalog _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+
+    /// <param name="branch">The branch to create, or an existing branch not checked out anywhere.</param>
+    /// <param name="from">Where a new branch starts; null: the HEAD of <paramref name="startDirectory"/>.</param>
+    /// <param name="path">The worktree's folder; null: <c>../&lt;repo&gt;-&lt;slug&gt;</c> beside the primary worktree.</param>
+    /// <param name="startDirectory">The folder git runs in, normally the current worktree.</param>
+    public async Task<WorktreeSnapshot> CreateAsync(string branch, string? from, string? path, string startDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(branch);
+        ArgumentException.ThrowIfNullOrWhiteSpace(startDirectory);
+        var git = _catalog.Git;
+        await CheckBranchNameAsync(branch, startDirectory, cancellationToken).ConfigureAwait(false);
+        var entries = await _catalog.ListAsync(cancellationToken).ConfigureAwait(false);
+        var config = await _catalog.LoadRepositoryConfigAsync(entries, cancellationToken).ConfigureAwait(false);
+        var holder = entries.FirstOrDefault(e => e.Branch == branch);
+        if (holder is not null)
+        {
+            throw new GroveException(
+                $"branch '{branch}' is already checked out in the worktree at {holder.Path}",
+                "work in that worktree ('grove url' there prints its address), or pick another branch name");
+        }
+
+        var exists = (await git.TryRunAsync(startDirectory, ["rev-parse", "--verify", "--quiet", $"refs/heads/{branch}"], cancellationToken).ConfigureAwait(false)).Succeeded;
+        if (exists && from is not null)
+        {
+            throw new GroveException($"branch '{branch}' already exists, so --from does not apply", $"drop --from to open '{branch}' in a new worktree, or pick a new branch name");
+        }
+
+        if (from is not null)
+        {
+            var start = await git.TryRunAsync(startDirectory, ["rev-parse", "--verify", "--quiet", "--end-of-options", $"{from}^{{commit}}"], cancellationToken).ConfigureAwait(false);
+            if (!start.Succeeded)
+            {
+                throw new GroveException($"--from '{from}' does not name a commit in this repository", "pass a branch, tag or commit that 'git rev-parse' knows");
+            }
+        }
+
+        var folder = Path.GetFullPath(path ?? DefaultPath(entries, branch), startDirectory);
+        if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            throw new GroveException($"the folder {folder} already exists and is not empty", "pass --path with another folder, or move that one away");
+        }
+
+        var request = new LeaseRequest(folder, branch, IsPrimary: false);
+        _catalog.Leases.Assign([request], _catalog.PolicyFor(config) with { FullListing = false });
+        string[] arguments = exists
+            ? ["worktree", "add", folder, branch]
+            : from is null ? ["worktree", "add", "-b", branch, folder] : ["worktree", "add", "-b", branch, folder, from];
+        var added = await git.TryRunAsync(startDirectory, arguments, cancellationToken).ConfigureAwait(false);
+        if (!added.Succeeded)
+        {
+            _catalog.Leases.Release(folder);
+            throw new GroveException($"git could not create the worktree: {added.StandardError.Trim()}", "fix what git reports and run 'grove new' again; nothing was created");
+        }
+
+        var snapshot = await _catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+        return snapshot.Worktrees.FirstOrDefault(w => w.Branch == branch)
+            ?? throw new GroveException($"git created the worktree at {folder} but does not list it", "run 'git worktree list' to see what git knows");
+    }
+
+    private async Task CheckBranchNameAsync(string branch, string directory, CancellationToken cancellationToken)
+    {
+        var check = await _catalog.Git.TryRunAsync(directory, ["check-ref-format", "--branch", branch], cancellationToken).ConfigureAwait(false);
+        if (branch.Length == 0 || !check.Succeeded || check.StandardOutput.TrimEnd('\n') != branch)
+        {
+            throw new GroveException(
+                $"'{branch}' is not a valid branch name",
+                "branch names may not contain spaces, '..', '~', '^', ':', '?', '*', '[', '\\', or start with '-'; see 'git help check-ref-format'");
+        }
+    }
+
+    private static string DefaultPath(IReadOnlyList<WorktreeEntry> entries, string branch)
+    {
+        var primary = entries[0].Path;
+        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(primary)) ?? primary;
+        var repository = Path.GetFileName(Path.TrimEndingDirectorySeparator(primary));
+        if (entries[0].IsBare && repository.EndsWith(".git", StringComparison.Ordinal))
+        {
+            repository = repository[..^4];
+        }
+
+        var readable = Path.Combine(parent, $"{repository}-{Slug.From(branch)}");
+        return Directory.Exists(readable) ? Path.Combine(parent, $"{repository}-{Slug.WithSuffix(Slug.From(branch), branch)}") : readable;
+    }
+}

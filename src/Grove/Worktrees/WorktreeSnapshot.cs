@@ -1,0 +1,41 @@
+namespace Grove.Worktrees;
+
+/// <summary>
+/// Everything known about one worktree at one moment. Immutable: the engine publishes a new
+/// snapshot rather than changing one, and every other layer only reads them.
+/// </summary>
+public sealed record WorktreeSnapshot
+{
+    public required string Slug { get; init; }
+
+    /// <summary>The branch checked out, for example <c>feature/login</c>; null when detached.</summary>
+    public required string? Branch { get; init; }
+
+    public required string Path { get; init; }
+
+    /// <summary>The commit checked out; null in a new repository with no commit yet.</summary>
+    public required string? Head { get; init; }
+
+    public required bool IsPrimary { get; init; }
+
+    public required bool IsDetached { get; init; }
+
+    public required int Port { get; init; }
+
+    /// <summary>The app's own address, <c>http://127.0.0.1:&lt;port&gt;</c>.</summary>
+    public required string Url { get; init; }
+
+    /// <summary>The address through the gateway, <c>http://&lt;slug&gt;.localhost:&lt;gateway-port&gt;</c>.</summary>
+    public required string GatewayUrl { get; init; }
+
+    public required WorktreeState State { get; init; }
+
+    public required bool IsLocked { get; init; }
+
+    public string? LockReason { get; init; }
+
+    /// <summary>Git would prune it: its folder is gone. Grove reports it and never prunes it.</summary>
+    public required bool IsPrunable { get; init; }
+
+    public string? PrunableReason { get; init; }
+}

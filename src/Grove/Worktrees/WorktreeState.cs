@@ -1,0 +1,15 @@
+namespace Grove.Worktrees;
+
+/// <summary>Where a worktree's app is in its life. Without a running supervisor every app is <see cref="Stopped"/>.</summary>
+public enum WorktreeState
+{
+    Pending,
+    Installing,
+    BranchingDatabase,
+    Starting,
+    Running,
+    Unhealthy,
+    Exited,
+    Failed,
+    Stopped,
+}

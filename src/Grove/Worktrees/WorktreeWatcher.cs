@@ -1,0 +1,190 @@
+namespace Grove.Worktrees;
+
+/// <summary>
+/// Keeps a live <see cref="RepositorySnapshot"/>: worktrees added, removed, moved or switched to
+/// another branch are noticed through file watching on the git directory (debounced), with a
+/// periodic re-read as a safety net for missed events. A new snapshot is published only when
+/// something changed; a failed re-read keeps the last good snapshot and reports the error.
+/// </summary>
+public sealed class WorktreeWatcher : IAsyncDisposable
+{
+    private static readonly string[] IgnoredFolders = ["objects", "logs", "grove", "hooks", "info", "lfs"];
+    private static readonly string[] IgnoredFiles = ["index", "index.lock", "FETCH_HEAD", "ORIG_HEAD"];
+
+    private readonly WorktreeCatalog _catalog;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
+    private readonly CancellationTokenSource _stop = new();
+    private FileSystemWatcher? _watcher;
+    private Task? _loop;
+    private RepositorySnapshot? _current;
+
+    public WorktreeWatcher(WorktreeCatalog catalog, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        _catalog = catalog;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>How often the list is re-read when no file event arrives.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long to wait after a file event for git to finish writing.</summary>
+    public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The latest snapshot; null before <see cref="StartAsync"/> returns.</summary>
+    public RepositorySnapshot? Current => Volatile.Read(ref _current);
+
+    /// <summary>The error of the last re-read, null once a re-read succeeds again.</summary>
+    public Exception? LastError { get; private set; }
+
+    /// <summary>Raised on the watcher's own task with each new snapshot.</summary>
+    public event EventHandler<RepositorySnapshot>? Changed;
+
+    /// <summary>Takes the first snapshot (errors surface here) and starts following changes.</summary>
+    public async Task<RepositorySnapshot> StartAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_stop.IsCancellationRequested, this);
+        if (_loop is not null)
+        {
+            throw new InvalidOperationException("the watcher is already started");
+        }
+
+        var first = await _catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _current, first);
+        _watcher = CreateFileWatcher();
+        _loop = Task.Run(() => LoopAsync(_stop.Token), CancellationToken.None);
+        return first;
+    }
+
+    /// <summary>Asks for a re-read now, as a file event would.</summary>
+    public void Refresh() => _signal.Release();
+
+    /// <summary>Waits until a published snapshot satisfies <paramref name="condition"/>.</summary>
+    public async Task<RepositorySnapshot> WaitForAsync(Func<RepositorySnapshot, bool> condition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var completion = new TaskCompletionSource<RepositorySnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChanged(object? sender, RepositorySnapshot snapshot)
+        {
+            if (condition(snapshot))
+            {
+                completion.TrySetResult(snapshot);
+            }
+        }
+
+        Changed += OnChanged;
+        try
+        {
+            var current = Current;
+            if (current is not null && condition(current))
+            {
+                return current;
+            }
+
+            return await completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Changed -= OnChanged;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _watcher?.Dispose();
+        if (_loop is not null)
+        {
+            try
+            {
+                await _loop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
+        }
+
+        _stop.Dispose();
+        _signal.Dispose();
+    }
+
+    private async Task LoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var signalled = await _signal.WaitAsync(PollInterval, cancellationToken).ConfigureAwait(false);
+            if (signalled)
+            {
+                await Task.Delay(Debounce, _time, cancellationToken).ConfigureAwait(false);
+                while (_signal.CurrentCount > 0)
+                {
+                    await _signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await RefreshOnceAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RefreshOnceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var next = await _catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+            LastError = null;
+            var previous = Current;
+            if (previous is not null && previous.SameWorktrees(next))
+            {
+                return;
+            }
+
+            Volatile.Write(ref _current, next);
+            Changed?.Invoke(this, next);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LastError = ex;
+        }
+    }
+
+    private FileSystemWatcher CreateFileWatcher()
+    {
+        var watcher = new FileSystemWatcher(_catalog.CommonGitDirectory)
+        {
+            IncludeSubdirectories = true,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite,
+            InternalBufferSize = 64 * 1024,
+        };
+        watcher.Changed += OnFileEvent;
+        watcher.Created += OnFileEvent;
+        watcher.Deleted += OnFileEvent;
+        watcher.Renamed += OnFileEvent;
+        watcher.Error += (_, _) => Refresh(); // buffer overflow: re-read everything
+        watcher.EnableRaisingEvents = true;
+        return watcher;
+    }
+
+    private void OnFileEvent(object sender, FileSystemEventArgs e)
+    {
+        if (IsRelevant(Path.GetRelativePath(_catalog.CommonGitDirectory, e.FullPath)))
+        {
+            Refresh();
+        }
+    }
+
+    /// <summary>True for git-directory paths whose change may change the worktree list or a worktree's branch or HEAD.</summary>
+    internal static bool IsRelevant(string relativePath)
+    {
+        var parts = relativePath.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length > 0
+            && !IgnoredFolders.Contains(parts[0], StringComparer.Ordinal)
+            && !IgnoredFiles.Contains(parts[^1], StringComparer.Ordinal);
+    }
+}
