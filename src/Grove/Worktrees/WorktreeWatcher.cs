@@ -32,6 +32,9 @@ public sealed class WorktreeWatcher : IAsyncDisposable
     /// <summary>How long to wait after a file event for git to finish writing.</summary>
     public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>False turns file watching off, leaving only the poll (for file systems without change events).</summary>
+    public bool WatchFiles { get; init; } = true;
+
     /// <summary>The latest snapshot; null before <see cref="StartAsync"/> returns.</summary>
     public RepositorySnapshot? Current => Volatile.Read(ref _current);
 
@@ -52,7 +55,7 @@ public sealed class WorktreeWatcher : IAsyncDisposable
 
         var first = await _catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _current, first);
-        _watcher = CreateFileWatcher();
+        _watcher = WatchFiles ? CreateFileWatcher() : null;
         _loop = Task.Run(() => LoopAsync(_stop.Token), CancellationToken.None);
         return first;
     }

@@ -1,0 +1,110 @@
+using Grove.Configuration;
+
+namespace Grove.Tests.Configuration;
+
+public class GroveConfigLoaderTests
+{
+    [Fact]
+    public void Parse_FullExample_ReadsEveryKey()
+    {
+        var config = GroveConfigLoader.Parse("""
+            {
+              // comments and trailing commas are fine
+              "app":      { "command": "dotnet", "args": ["run", "--project", "samples/X"],
+                            "workingDirectory": ".", "healthPath": "/health", "env": { "KEY": "value" } },
+              "install":  [ { "command": "npm", "args": ["ci"], "workingDirectory": "web" } ],
+              "database": { "provider": "postgres", "name": "app", "seedCommand": { "command": "dotnet", "args": ["ef", "database", "update"] },
+                            "connectionString": null },
+              "ports":    { "base": 4000, "range": 1000 },
+              "gateway":  { "port": 8080 },
+            }
+            """);
+
+        Assert.Equal("dotnet", config.App!.Run.Command);
+        Assert.Equal(["run", "--project", "samples/X"], config.App.Run.Args);
+        Assert.Equal("value", config.App.Env["KEY"]);
+        Assert.Equal("web", Assert.Single(config.Install!).WorkingDirectory);
+        Assert.Equal(DatabaseProvider.Postgres, config.Database!.Provider);
+        Assert.Equal(["ef", "database", "update"], config.Database.SeedCommand!.Args);
+        Assert.Equal((4000, 1000, 8080), (config.Ports.Base, config.Ports.Size, config.GatewayPort));
+    }
+
+    [Fact]
+    public void Parse_Empty_GivesDefaults()
+    {
+        var config = GroveConfigLoader.Parse("{}");
+
+        Assert.Null(config.App);
+        Assert.Null(config.Install);
+        Assert.Null(config.Database);
+        Assert.Equal((4000, 1000, 8080), (config.Ports.Base, config.Ports.Size, config.GatewayPort));
+    }
+
+    [Fact]
+    public void Parse_EmptyInstall_MeansNone() =>
+        Assert.Empty(GroveConfigLoader.Parse("""{ "install": [] }""").Install!);
+
+    [Fact]
+    public void Parse_ManyMistakes_ReportsEveryOneWithItsKey()
+    {
+        var error = Assert.Throws<ConfigException>(() => GroveConfigLoader.Parse("""
+            {
+              "app": { "args": "run", "healthPath": "health", "colour": "red" },
+              "install": [ { "command": 3 } ],
+              "database": { "provider": "mysql", "name": "bad name", "seed": "../outside.sql" },
+              "ports": { "base": 70000, "range": 1 },
+              "gateway": { "port": "eighty" },
+              "extra": true
+            }
+            """, "grove.json"));
+
+        var keys = error.Errors.Select(e => e[..e.IndexOf(':', StringComparison.Ordinal)]).ToList();
+        string[] expected =
+            ["app.colour", "app.command", "app.args", "app.healthPath", "install[0].command", "database.provider", "database.name", "database.seed", "ports.base", "ports.range", "gateway.port", "extra"];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_GatewayInsidePortRange_IsAnError()
+    {
+        var error = Assert.Throws<ConfigException>(() => GroveConfigLoader.Parse("""{ "gateway": { "port": 4500 } }"""));
+
+        Assert.Contains("gateway.port", Assert.Single(error.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_RangePastLastPort_IsAnError() =>
+        Assert.Throws<ConfigException>(() => GroveConfigLoader.Parse("""{ "ports": { "base": 65000, "range": 1000 } }"""));
+
+    [Fact]
+    public void Parse_SeedAndSeedCommand_IsAnError() =>
+        Assert.Throws<ConfigException>(() => GroveConfigLoader.Parse("""{ "database": { "seed": "a.sql", "seedCommand": { "command": "x" } } }"""));
+
+    [Fact]
+    public void Parse_InvalidJson_SaysWhere()
+    {
+        var error = Assert.Throws<ConfigException>(() => GroveConfigLoader.Parse("{\n  \"ports\": { \"base\": 4000,, }\n}", "grove.json"));
+
+        Assert.Contains("line 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("nothing was applied", error.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_NotAnObject_IsAnError() =>
+        Assert.Throws<ConfigException>(() => GroveConfigLoader.Parse("[1, 2]"));
+
+    [Fact]
+    public void LoadFromWorktree_NoFile_GivesDefaults()
+    {
+        using var folder = new TempFolder();
+
+        Assert.Same(GroveConfig.Default, GroveConfigLoader.LoadFromWorktree(folder.Path));
+    }
+
+    [Fact]
+    public void Guards_RejectNull()
+    {
+        Assert.Throws<ArgumentNullException>(() => GroveConfigLoader.Parse(null!));
+        Assert.Throws<ArgumentException>(() => GroveConfigLoader.LoadFromWorktree(""));
+    }
+}
