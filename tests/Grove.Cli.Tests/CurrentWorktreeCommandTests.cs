@@ -1,0 +1,69 @@
+using Grove.Processes;
+
+namespace Grove.Cli.Tests;
+
+/// <summary><c>grove url</c> and <c>grove env</c>, run from inside a worktree.</summary>
+public class CurrentWorktreeCommandTests
+{
+    [Fact]
+    public async Task Url_InsideLinkedWorktree_PrintsItsOwnAddress()
+    {
+        using var repo = TestRepository.Create();
+        var folder = repo.AddWorktree("feature/login");
+        var nested = Directory.CreateDirectory(Path.Combine(folder, "src", "deep")).FullName;
+
+        var direct = await GroveCli.SucceedAsync(nested, "url");
+        var gateway = await GroveCli.SucceedAsync(folder, "url", "--gateway");
+        var json = await GroveCli.SucceedAsync(folder, "url", "--json");
+
+        Assert.Equal("http://127.0.0.1:4330", direct.Trim());
+        Assert.Equal("http://feature-login.localhost:8080", gateway.Trim());
+        Assert.Contains("\"slug\": \"feature-login\"", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Env_Evaluated_GivesBackExactValues()
+    {
+        using var repo = TestRepository.Create();
+        var branch = "it's/`tick`/$(touch${IFS}pwned)/\"q\"";
+        var folder = repo.AddWorktree(branch);
+
+        var script = $"eval \"$({GroveCli.ShellCommand} env)\" && printf '%s\\n' \"$PORT\" \"$ASPNETCORE_URLS\" \"$GROVE_SLUG\" \"$GROVE_BRANCH\" \"$GROVE_URL\" \"$GROVE_GATEWAY_URL\"";
+        var result = await ProcessRunner.RunAsync(new ProcessSpec("bash", ["-c", script], folder), Bounded.Token(Bounded.Process));
+
+        Assert.True(result.Succeeded, result.StandardError);
+        var lines = result.StandardOutput.Split('\n');
+        var port = lines[0];
+        Assert.Equal($"http://127.0.0.1:{port}", lines[1]);
+        Assert.Equal(branch, lines[3]);
+        Assert.Equal($"http://127.0.0.1:{port}", lines[4]);
+        Assert.Equal($"http://{lines[2]}.localhost:8080", lines[5]);
+        Assert.False(File.Exists(Path.Combine(folder, "pwned")));
+        Assert.Empty(Directory.GetFiles(repo.Root, "pwned*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Url_InBareRepositoryFolder_SaysToCdIntoAWorktree()
+    {
+        using var repo = TestRepository.Create(bare: true);
+
+        var result = await GroveCli.RunAsync(repo.Primary, "url");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("not inside a worktree", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("grove ls", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Env_NeverDirtiesTheWorktree()
+    {
+        using var repo = TestRepository.Create();
+        var folder = repo.AddWorktree("feature/clean");
+
+        await GroveCli.SucceedAsync(folder, "env");
+        await GroveCli.SucceedAsync(folder, "ls");
+
+        Assert.Empty(repo.Git(folder, "status", "--porcelain", "--untracked-files=all", "--ignored"));
+        Assert.Empty(repo.Git(repo.Primary, "status", "--porcelain", "--untracked-files=all", "--ignored"));
+    }
+}
