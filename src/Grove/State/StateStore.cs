@@ -9,7 +9,7 @@ namespace Grove.State;
 /// </summary>
 public sealed class StateStore
 {
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private static readonly Lazy<bool> SqliteReady = new(() =>
@@ -171,15 +171,53 @@ public sealed class StateStore
 
         Execute(connection, "PRAGMA journal_mode = WAL;");
         using var transaction = connection.BeginTransaction(deferred: false);
-        Execute(connection, """
-            CREATE TABLE IF NOT EXISTS leases (
-                path       TEXT    NOT NULL PRIMARY KEY,
-                name       TEXT    NOT NULL,
-                slug       TEXT    NOT NULL UNIQUE,
-                port       INTEGER NOT NULL UNIQUE,
-                created_at INTEGER NOT NULL
-            );
-            """, transaction);
+        using (var again = connection.CreateCommand())
+        {
+            // Another grove process may have migrated while this one waited for the write lock.
+            again.Transaction = transaction;
+            again.CommandText = "PRAGMA user_version;";
+            current = Convert.ToInt32(again.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (current < 1)
+        {
+            Execute(connection, """
+                CREATE TABLE IF NOT EXISTS leases (
+                    path       TEXT    NOT NULL PRIMARY KEY,
+                    name       TEXT    NOT NULL,
+                    slug       TEXT    NOT NULL UNIQUE,
+                    port       INTEGER NOT NULL UNIQUE,
+                    created_at INTEGER NOT NULL
+                );
+                """, transaction);
+        }
+
+        if (current < 2)
+        {
+            // Schema 2 (issue 3): the databases Grove created, so it only ever resets or drops
+            // its own, and the port of the PostgreSQL server it manages.
+            Execute(connection, """
+                CREATE TABLE IF NOT EXISTS databases (
+                    provider   TEXT    NOT NULL,
+                    server     TEXT    NOT NULL,
+                    name       TEXT    NOT NULL,
+                    kind       TEXT    NOT NULL,
+                    final_name TEXT    NOT NULL,
+                    oid        INTEGER,
+                    worktree   TEXT,
+                    slug       TEXT,
+                    seed_hash  TEXT,
+                    ready      INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (provider, server, name)
+                );
+                CREATE TABLE IF NOT EXISTS database_servers (
+                    server TEXT    NOT NULL PRIMARY KEY,
+                    port   INTEGER NOT NULL
+                );
+                """, transaction);
+        }
+
         Execute(connection, $"PRAGMA user_version = {SchemaVersion};", transaction);
         transaction.Commit();
     }

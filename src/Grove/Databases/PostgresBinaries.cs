@@ -1,0 +1,68 @@
+using System.Globalization;
+using Grove.Processes;
+
+namespace Grove.Databases;
+
+/// <summary>
+/// Where PostgreSQL's server programs are: the folder holding <c>initdb</c> and <c>pg_ctl</c>,
+/// searched on PATH, then in <c>pg_config --bindir</c>, then in the newest
+/// <c>/usr/lib/postgresql/&lt;version&gt;/bin</c> (Debian keeps them there, off PATH).
+/// </summary>
+public static class PostgresBinaries
+{
+    public const string MissingFix =
+        "install PostgreSQL's server: on Debian/Ubuntu 'sudo apt-get install postgresql' (Fedora: postgresql-server, macOS: brew install postgresql); " +
+        "or set database.connectionString in grove.json to a server of your own";
+
+    /// <summary>The folder with initdb, pg_ctl and postgres; a clear error when there is none.</summary>
+    public static async Task<string> FindAsync(CancellationToken cancellationToken)
+    {
+        foreach (var folder in PathFolders())
+        {
+            if (HasServer(folder))
+            {
+                return folder;
+            }
+        }
+
+        var fromConfig = await PgConfigBinDirAsync(cancellationToken).ConfigureAwait(false);
+        if (fromConfig is not null && HasServer(fromConfig))
+        {
+            return fromConfig;
+        }
+
+        var debian = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql")
+                .Select(d => (folder: Path.Combine(d, "bin"), version: Version(Path.GetFileName(d))))
+                .Where(d => HasServer(d.folder))
+                .OrderByDescending(d => d.version)
+                .Select(d => d.folder)
+                .FirstOrDefault()
+            : null;
+        return debian ?? throw new GroveException(
+            "PostgreSQL's server programs (initdb, pg_ctl, postgres) were not found on PATH, in 'pg_config --bindir' or in /usr/lib/postgresql/*/bin",
+            MissingFix);
+    }
+
+    private static string[] PathFolders() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+
+    private static bool HasServer(string folder) =>
+        File.Exists(Path.Combine(folder, "initdb")) && File.Exists(Path.Combine(folder, "pg_ctl")) && File.Exists(Path.Combine(folder, "postgres"));
+
+    private static async Task<string?> PgConfigBinDirAsync(CancellationToken cancellationToken)
+    {
+        if (!PathFolders().Any(f => File.Exists(Path.Combine(f, "pg_config"))))
+        {
+            return null;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        var result = await ProcessRunner.RunAsync(new ProcessSpec("pg_config", ["--bindir"]), timeout.Token).ConfigureAwait(false);
+        return result.Succeeded ? result.StandardOutput.Trim() : null;
+    }
+
+    private static int Version(string name) =>
+        int.TryParse(name.Split('.')[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major) ? major : 0;
+}
