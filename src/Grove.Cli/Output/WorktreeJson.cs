@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Grove.Databases;
 using Grove.Worktrees;
 
 namespace Grove.Cli.Output;
@@ -21,9 +22,10 @@ internal sealed record WorktreeJson(
     string? PrunableReason,
     DatabaseJson? Database)
 {
-    public static WorktreeJson From(WorktreeSnapshot w) => new(
+    public static WorktreeJson From(WorktreeSnapshot w, DatabaseBranch? database = null) => new(
         w.Slug, w.Branch, w.Path, w.Head, w.IsPrimary, w.IsDetached, w.Port, w.Url, w.GatewayUrl,
-        StateName(w.State), w.IsLocked, w.LockReason, w.IsPrunable, w.PrunableReason, Database: null);
+        StateName(w.State), w.IsLocked, w.LockReason, w.IsPrunable, w.PrunableReason,
+        database is null ? null : new DatabaseJson(database.ProviderName, database.Name, database.DisplayConnectionString));
 
     public static string StateName(WorktreeState state)
     {
@@ -33,7 +35,10 @@ internal sealed record WorktreeJson(
 }
 
 /// <summary>A worktree's database as scripts see it: never a password.</summary>
-internal sealed record DatabaseJson(string Provider, string Name);
+internal sealed record DatabaseJson(string Provider, string Name, string ConnectionString);
+
+/// <summary>One database Grove made, in <c>grove db ls --json</c>.</summary>
+internal sealed record OwnedDatabaseJson(string Provider, string Server, string Name, string Kind, string? Worktree, string? Slug, bool Ready, DateTimeOffset CreatedAt);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
@@ -41,4 +46,5 @@ internal sealed record DatabaseJson(string Provider, string Name);
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(WorktreeJson))]
 [JsonSerializable(typeof(List<WorktreeJson>))]
+[JsonSerializable(typeof(List<OwnedDatabaseJson>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

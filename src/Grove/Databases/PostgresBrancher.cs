@@ -42,6 +42,16 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
                 continue;
             }
 
+            if (found == pending.Name && pending.Kind == OwnedKind.Branch && pending.Oid is not null
+                && await OidOfAsync(connection, pending.FinalName, cancellationToken).ConfigureAwait(false) is null)
+            {
+                // A branch's OID is recorded once CREATE DATABASE returned, so the copy is complete:
+                // the crash came between dropping the replaced branch and the rename. Finish it.
+                await ExecuteAsync(connection, $"ALTER DATABASE {DatabaseNames.Quote(pending.Name)} RENAME TO {DatabaseNames.Quote(pending.FinalName)};", cancellationToken).ConfigureAwait(false);
+                ownership.Complete(Provider, Server.Key, pending.Name);
+                continue;
+            }
+
             if (found == pending.Name)
             {
                 await DropAsync(connection, pending.Name, cancellationToken).ConfigureAwait(false);
