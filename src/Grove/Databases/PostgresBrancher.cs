@@ -28,8 +28,8 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
                 // The crash came before the OID was read: stop a CREATE DATABASE still running for it.
                 await ExecuteAsync(connection, """
                     SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                    WHERE pid <> pg_backend_pid() AND starts_with(query, 'CREATE DATABASE ' || quote_ident($1));
-                    """, cancellationToken, pending.Name).ConfigureAwait(false);
+                    WHERE pid <> pg_backend_pid() AND starts_with(query, $1);
+                    """, cancellationToken, CreatePrefix(pending.Name)).ConfigureAwait(false);
                 await WaitForNoCreatorAsync(connection, pending.Name, cancellationToken).ConfigureAwait(false);
             }
 
@@ -79,7 +79,7 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
         var temporary = await BeginAsync(name, template, OwnedKind.Template, null, null, hash, cancellationToken).ConfigureAwait(false);
         await using (var connection = await OpenAsync(null, cancellationToken).ConfigureAwait(false))
         {
-            await ExecuteAsync(connection, $"CREATE DATABASE {DatabaseNames.Quote(temporary)} ENCODING 'UTF8' TEMPLATE template0;", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, $"{CreatePrefix(temporary)} ENCODING 'UTF8' TEMPLATE template0;", cancellationToken).ConfigureAwait(false);
             ownership.SetOid(Provider, Server.Key, temporary, (await OidOfAsync(connection, temporary, cancellationToken).ConfigureAwait(false))!.Value);
         }
 
@@ -112,7 +112,7 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
         progress?.Report(string.Create(CultureInfo.InvariantCulture, $"branching {target} from {source} ({size / 1048576.0:0.0} MB{(strategy is null ? string.Empty : $", {strategy}")})"));
         var started = time.GetTimestamp();
         var temporary = await BeginAsync(name, target, OwnedKind.Branch, worktree, slug, null, cancellationToken).ConfigureAwait(false);
-        var create = $"CREATE DATABASE {DatabaseNames.Quote(temporary)} TEMPLATE {DatabaseNames.Quote(source)}{(strategy is null ? string.Empty : $" STRATEGY {strategy}")};";
+        var create = $"{CreatePrefix(temporary)} TEMPLATE {DatabaseNames.Quote(source)}{(strategy is null ? string.Empty : $" STRATEGY {strategy}")};";
         for (var deadline = time.GetTimestamp(); ; )
         {
             try
@@ -265,6 +265,9 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
         return copyMethod == "clone" ? "FILE_COPY" : ClonePlan.Strategy;
     }
 
+    /// <summary>How every CREATE DATABASE of Grove starts, so recovery can find one a killed run left running.</summary>
+    private static string CreatePrefix(string database) => $"CREATE DATABASE {DatabaseNames.Quote(database)}";
+
     private static async Task DropAsync(NpgsqlConnection connection, string database, CancellationToken cancellationToken) =>
         await ExecuteAsync(connection, $"DROP DATABASE IF EXISTS {DatabaseNames.Quote(database)} WITH (FORCE);", cancellationToken).ConfigureAwait(false);
 
@@ -284,7 +287,7 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
     {
         for (var i = 0; i < 100; i++)
         {
-            var running = await ScalarAsync<long>(connection, "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND starts_with(query, 'CREATE DATABASE ' || quote_ident($1));", cancellationToken, database).ConfigureAwait(false);
+            var running = await ScalarAsync<long>(connection, "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND starts_with(query, $1);", cancellationToken, CreatePrefix(database)).ConfigureAwait(false);
             if (running == 0)
             {
                 return;
