@@ -75,7 +75,7 @@ public sealed class DatabaseManager : IAsyncDisposable
                 return sqlite.Drop(worktree.Slug);
             }
 
-            var postgres = await PostgresAsync(config, progress, cancellationToken).ConfigureAwait(false);
+            await using var postgres = await PostgresAsync(config, progress, cancellationToken).ConfigureAwait(false);
             var dropped = await postgres.DropOwnedAsync(DatabaseNames.Branch(config.Name, worktree.Slug), cancellationToken).ConfigureAwait(false);
             if (dropped)
             {
@@ -101,7 +101,7 @@ public sealed class DatabaseManager : IAsyncDisposable
                 return 0;
             }
 
-            var postgres = await PostgresAsync(config, progress, cancellationToken).ConfigureAwait(false);
+            await using var postgres = await PostgresAsync(config, progress, cancellationToken).ConfigureAwait(false);
             await postgres.EnsureTemplateAsync(config.Name, seed, rebuild, progress, cancellationToken).ConfigureAwait(false);
             return 0;
         }, cancellationToken).ConfigureAwait(false);
@@ -190,7 +190,7 @@ public sealed class DatabaseManager : IAsyncDisposable
 
     private async Task<DatabaseBranch> BranchPostgresAsync(WorktreeSnapshot worktree, DatabaseConfig config, Seed seed, IProgress<string>? progress, BranchMode mode, WorktreeSnapshot? source, CancellationToken cancellationToken)
     {
-        var postgres = await PostgresAsync(config, progress, cancellationToken).ConfigureAwait(false);
+        await using var postgres = await PostgresAsync(config, progress, cancellationToken).ConfigureAwait(false);
         var target = DatabaseNames.Branch(config.Name, worktree.Slug);
         var existing = await postgres.FindOwnedAsync(target, cancellationToken).ConfigureAwait(false);
         if (existing is null || mode == BranchMode.Reset)
@@ -237,8 +237,16 @@ public sealed class DatabaseManager : IAsyncDisposable
         }
 
         var brancher = new PostgresBrancher(server, _ownership, _time);
-        await brancher.RecoverAsync(cancellationToken).ConfigureAwait(false);
-        return brancher;
+        try
+        {
+            await brancher.RecoverAsync(cancellationToken).ConfigureAwait(false);
+            return brancher;
+        }
+        catch
+        {
+            await brancher.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     private SqliteBrancher Sqlite(DatabaseConfig config) => new(_state.Folder, config.Name, _ownership, _time);

@@ -21,7 +21,7 @@ public static class PostgresBinaries
         {
             if (HasServer(folder))
             {
-                return folder;
+                return RealFolder(folder);
             }
         }
 
@@ -46,6 +46,13 @@ public static class PostgresBinaries
 
     private static string[] PathFolders() =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>Where initdb really is (PATH often holds symbolic links), so its sibling programs are found.</summary>
+    private static string RealFolder(string folder)
+    {
+        var target = new FileInfo(Path.Combine(folder, "initdb")).ResolveLinkTarget(returnFinalTarget: true);
+        return target is null ? folder : Path.GetDirectoryName(target.FullName) ?? folder;
+    }
 
     private static bool HasServer(string folder) =>
         File.Exists(Path.Combine(folder, "initdb")) && File.Exists(Path.Combine(folder, "pg_ctl")) && File.Exists(Path.Combine(folder, "postgres"));

@@ -10,10 +10,11 @@ namespace Grove.Databases;
 /// Only recorded databases whose OID still matches are ever dropped, always <c>WITH (FORCE)</c>.
 /// Callers hold the repository's database lock.
 /// </summary>
-public sealed class PostgresBrancher(PostgresServer server, OwnershipStore ownership, TimeProvider time)
+public sealed class PostgresBrancher(PostgresServer server, OwnershipStore ownership, TimeProvider time) : IAsyncDisposable
 {
     private const string Provider = "postgres";
     private static readonly TimeSpan BusyRetry = TimeSpan.FromSeconds(3);
+    private NpgsqlConnection? _admin;
 
     public PostgresServer Server { get; } = server ?? throw new ArgumentNullException(nameof(server));
 
@@ -22,7 +23,7 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
     {
         foreach (var pending in ownership.ReadServer(Provider, Server.Key).Where(d => !d.Ready))
         {
-            await using var connection = await OpenAsync(null, cancellationToken).ConfigureAwait(false);
+            var connection = await AdminAsync(cancellationToken).ConfigureAwait(false);
             if (pending.Oid is null)
             {
                 // The crash came before the OID was read: stop a CREATE DATABASE still running for it.
@@ -77,11 +78,9 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
         progress?.Report(current is null ? $"building the template {template} from {seed.Describe()}" : $"rebuilding the template {template} from {seed.Describe()}");
         var started = time.GetTimestamp();
         var temporary = await BeginAsync(name, template, OwnedKind.Template, null, null, hash, cancellationToken).ConfigureAwait(false);
-        await using (var connection = await OpenAsync(null, cancellationToken).ConfigureAwait(false))
-        {
-            await ExecuteAsync(connection, $"{CreatePrefix(temporary)} ENCODING 'UTF8' TEMPLATE template0;", cancellationToken).ConfigureAwait(false);
-            ownership.SetOid(Provider, Server.Key, temporary, (await OidOfAsync(connection, temporary, cancellationToken).ConfigureAwait(false))!.Value);
-        }
+        var admin = await AdminAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(admin, $"{CreatePrefix(temporary)} ENCODING 'UTF8' TEMPLATE template0;", cancellationToken).ConfigureAwait(false);
+        ownership.SetOid(Provider, Server.Key, temporary, (await OidOfAsync(admin, temporary, cancellationToken).ConfigureAwait(false))!.Value);
 
         if (seed.SqlPath is not null)
         {
@@ -106,7 +105,7 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
     {
         var current = await FindOwnedAsync(target, cancellationToken).ConfigureAwait(false);
         await RefuseForeignAsync(target, current, cancellationToken).ConfigureAwait(false);
-        await using var connection = await OpenAsync(null, cancellationToken).ConfigureAwait(false);
+        var connection = await AdminAsync(cancellationToken).ConfigureAwait(false);
         var size = await ScalarAsync<long?>(connection, "SELECT pg_database_size($1);", cancellationToken, source).ConfigureAwait(false) ?? 0;
         var strategy = await StrategyAsync(connection, cancellationToken).ConfigureAwait(false);
         progress?.Report(string.Create(CultureInfo.InvariantCulture, $"branching {target} from {source} ({size / 1048576.0:0.0} MB{(strategy is null ? string.Empty : $", {strategy}")})"));
@@ -153,7 +152,7 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
             throw new GroveException($"the database {database} does not exist or was not made by Grove", "branch it first (grove db reset <worktree>), or pick another worktree for --db-from");
         }
 
-        await using var connection = await OpenAsync(null, cancellationToken).ConfigureAwait(false);
+        var connection = await AdminAsync(cancellationToken).ConfigureAwait(false);
         var quoted = DatabaseNames.Quote(database);
         await ExecuteAsync(connection, $"ALTER DATABASE {quoted} WITH ALLOW_CONNECTIONS false;", cancellationToken).ConfigureAwait(false);
         try
@@ -181,7 +180,7 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
             return false;
         }
 
-        await using var connection = await OpenAsync(null, cancellationToken).ConfigureAwait(false);
+        var connection = await AdminAsync(cancellationToken).ConfigureAwait(false);
         await DropAsync(connection, database, cancellationToken).ConfigureAwait(false);
         ownership.Remove(Provider, Server.Key, database);
         return true;
@@ -196,7 +195,7 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
             return null;
         }
 
-        await using var connection = await OpenAsync(null, cancellationToken).ConfigureAwait(false);
+        var connection = await AdminAsync(cancellationToken).ConfigureAwait(false);
         var oid = await OidOfAsync(connection, database, cancellationToken).ConfigureAwait(false);
         if (oid == record.Oid)
         {
@@ -221,7 +220,7 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
             return;
         }
 
-        await using var connection = await OpenAsync(null, cancellationToken).ConfigureAwait(false);
+        var connection = await AdminAsync(cancellationToken).ConfigureAwait(false);
         if (await OidOfAsync(connection, database, cancellationToken).ConfigureAwait(false) is not null)
         {
             throw new GroveException(
@@ -241,7 +240,7 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
     /// <summary>Replaces the previous database (if any) by the complete temporary one.</summary>
     private async Task FinishAsync(string temporary, string final, OwnedDatabase? previous, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(null, cancellationToken).ConfigureAwait(false);
+        var connection = await AdminAsync(cancellationToken).ConfigureAwait(false);
         if (previous is not null)
         {
             await DropAsync(connection, final, cancellationToken).ConfigureAwait(false);
@@ -295,6 +294,32 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_admin is not null)
+        {
+            await _admin.DisposeAsync().ConfigureAwait(false);
+            _admin = null;
+        }
+    }
+
+    /// <summary>The one connection to the maintenance database this brancher uses (one operation at a time, under the lock).</summary>
+    private async Task<NpgsqlConnection> AdminAsync(CancellationToken cancellationToken)
+    {
+        if (_admin is { State: System.Data.ConnectionState.Open })
+        {
+            return _admin;
+        }
+
+        if (_admin is not null)
+        {
+            await _admin.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _admin = await OpenAsync(null, cancellationToken).ConfigureAwait(false);
+        return _admin;
     }
 
     private async Task<NpgsqlConnection> OpenAsync(string? database, CancellationToken cancellationToken)
