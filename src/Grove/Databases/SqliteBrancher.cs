@@ -13,6 +13,7 @@ public sealed class SqliteBrancher
 {
     private const string Provider = "sqlite";
     private const string Server = "sqlite";
+    private static readonly string[] JournalSuffixes = ["-wal", "-journal"];
     private readonly OwnershipStore _ownership;
     private readonly TimeProvider _time;
 
@@ -75,7 +76,17 @@ public sealed class SqliteBrancher
         progress?.Report(string.Create(CultureInfo.InvariantCulture, $"branching {Path.GetFileName(target)} from {Path.GetFileName(source)} ({new FileInfo(source).Length / 1048576.0:0.0} MB)"));
         var temporary = Temporary(target);
         _ownership.Begin(Record(temporary, target, OwnedKind.Branch, worktree, slug, null));
-        Copy(source, temporary);
+        if (source == TemplatePath && IsQuiescent(source))
+        {
+            // Only Grove writes the template, under the lock, and folds its WAL in when done:
+            // the file alone is the whole consistent database, and a file copy is the fastest branch.
+            File.Copy(source, temporary, overwrite: true);
+        }
+        else
+        {
+            Copy(source, temporary);
+        }
+
         Replace(temporary, target);
         _ownership.Complete(Provider, Server, temporary);
         progress?.Report(string.Create(CultureInfo.InvariantCulture, $"branched {Path.GetFileName(target)} in {_time.GetElapsedTime(started).TotalSeconds:0.00} s"));
@@ -104,6 +115,10 @@ public sealed class SqliteBrancher
 
     public static string ConnectionString(string path) => new SqliteConnectionStringBuilder { DataSource = path }.ToString();
 
+    /// <summary>True when the file has no write-ahead log or rollback journal with pending content beside it.</summary>
+    private static bool IsQuiescent(string path) =>
+        JournalSuffixes.All(suffix => !File.Exists(path + suffix) || new FileInfo(path + suffix).Length == 0);
+
     /// <summary>A consistent copy through the backup API: one step, under one read transaction of the source.</summary>
     public static void Copy(string source, string destination)
     {
@@ -112,6 +127,14 @@ public sealed class SqliteBrancher
         using var to = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destination, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
         from.Open();
         to.Open();
+        using (var unjournaled = to.CreateCommand())
+        {
+            // The destination is a temporary file no one else opens: no rollback journal, no
+            // fsync per step. It is renamed into place only once complete (see Replace).
+            unjournaled.CommandText = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;";
+            unjournaled.ExecuteNonQuery();
+        }
+
         from.BackupDatabase(to);
     }
 
