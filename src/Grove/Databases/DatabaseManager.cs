@@ -156,11 +156,11 @@ public sealed class DatabaseManager : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(config);
         var seed = new Seed(config, await SeedRootAsync(worktree, cancellationToken).ConfigureAwait(false));
         return await LockedAsync(progress, () => config.Provider == DatabaseProvider.Sqlite
-            ? Task.FromResult(BranchSqlite(worktree, config, seed, progress, mode, source, cancellationToken))
+            ? BranchSqliteAsync(worktree, config, seed, progress, mode, source, cancellationToken)
             : BranchPostgresAsync(worktree, config, seed, progress, mode, source, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
-    private DatabaseBranch BranchSqlite(WorktreeSnapshot worktree, DatabaseConfig config, Seed seed, IProgress<string>? progress, BranchMode mode, WorktreeSnapshot? source, CancellationToken cancellationToken)
+    private async Task<DatabaseBranch> BranchSqliteAsync(WorktreeSnapshot worktree, DatabaseConfig config, Seed seed, IProgress<string>? progress, BranchMode mode, WorktreeSnapshot? source, CancellationToken cancellationToken)
     {
         var sqlite = Sqlite(config);
         sqlite.Recover();
@@ -178,7 +178,7 @@ public sealed class DatabaseManager : IAsyncDisposable
             }
             else
             {
-                sqlite.EnsureTemplateAsync(seed, false, progress, cancellationToken).GetAwaiter().GetResult();
+                await sqlite.EnsureTemplateAsync(seed, false, progress, cancellationToken).ConfigureAwait(false);
                 from = sqlite.TemplatePath;
             }
 

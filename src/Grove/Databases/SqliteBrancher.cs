@@ -191,8 +191,10 @@ public sealed class SqliteBrancher
     /// </summary>
     private static void Replace(string temporary, string final)
     {
-        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = temporary, Pooling = false }.ToString()))
+        if (File.Exists(temporary + "-wal"))
         {
+            // A seed command left its WAL: fold it into the file, which alone is renamed.
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = temporary, Pooling = false }.ToString());
             connection.Open();
             using var checkpoint = connection.CreateCommand();
             checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";

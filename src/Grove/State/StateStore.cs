@@ -49,7 +49,9 @@ public sealed class StateStore
         try
         {
             connection.Open();
-            Execute(connection, "PRAGMA busy_timeout = 15000;");
+            // WAL with synchronous NORMAL: commits stay atomic and survive a crash of grove; they
+            // skip the fsync that would wait for unrelated dirty data (a just-copied database file).
+            Execute(connection, "PRAGMA busy_timeout = 15000; PRAGMA synchronous = NORMAL;");
             if (!_initialised)
             {
                 Initialise(connection);
