@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Grove.Slugs;
 
 namespace Grove.Databases;
 
@@ -26,7 +27,7 @@ public static class DatabaseNames
         }
 
         var keep = MaxLength - name.Length - HashLength - 2;
-        return $"{name}_{slug[..Math.Max(0, keep)].TrimEnd('-')}_{Hash(slug)}";
+        return $"{name}_{slug[..Math.Max(0, keep)].TrimEnd('-')}_{Slug.Hash(slug, HashLength)}";
     }
 
     public static string Template(string name)
@@ -49,6 +50,4 @@ public static class DatabaseNames
         return "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
-    private static string Hash(string text) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..HashLength];
 }

@@ -47,6 +47,13 @@ internal sealed class DatabaseRepository : IAsyncDisposable
         return snapshot.Worktrees.Single(w => w.Branch == branch);
     }
 
+    /// <summary>A new worktree for <paramref name="branch"/> and its database.</summary>
+    public async Task<(WorktreeSnapshot Worktree, DatabaseBranch Database)> BranchAsync(string branch)
+    {
+        var worktree = await WorktreeAsync(branch);
+        return (worktree, await EnsureAsync(worktree));
+    }
+
     public Task<DatabaseBranch> EnsureAsync(WorktreeSnapshot worktree) =>
         Manager.EnsureBranchAsync(worktree, Config, null, Bounded.Token(TimeSpan.FromMinutes(2)));
 

@@ -13,9 +13,8 @@ public class LocalServerTests
     public async Task EnsureBranch_LocalServer_LoopbackOwnerOnlyStoppedOnDisposeAndDataKept()
     {
         await using var db = DatabaseRepository.Create(DatabaseProvider.Postgres);
-        var worktree = await db.WorktreeAsync("feature/local");
-        var branch = await db.EnsureAsync(worktree);
-        var connectionString = branch.Environment.Single(e => e.Key.StartsWith("ConnectionStrings__", StringComparison.Ordinal)).Value;
+        var (worktree, branch) = await db.BranchAsync("feature/local");
+        var connectionString = branch.AppConnectionString();
         await Execute(connectionString, "INSERT INTO items VALUES (3, 'committed');");
         var settings = await File.ReadAllTextAsync(Path.Combine(db.Manager.LocalServer.DataFolder, "grove.conf"), Token);
         var passwordMode = File.GetUnixFileMode(db.Manager.LocalServer.PasswordPath);
@@ -31,16 +30,15 @@ public class LocalServerTests
         Assert.DoesNotContain(new NpgsqlConnectionStringBuilder(connectionString).Password!, branch.DisplayConnectionString, StringComparison.Ordinal);
         Assert.False(stopped);
         Assert.Equal(branch.Name, reopened.Name);
-        Assert.Equal(3L, await Count(reopened.Environment.Single(e => e.Key.StartsWith("ConnectionStrings__", StringComparison.Ordinal)).Value));
+        Assert.Equal(3L, await Count(reopened.AppConnectionString()));
     }
 
     [Fact]
     public async Task Dispose_ServerStartedByAnother_KeepsItRunning()
     {
         await using var db = DatabaseRepository.Create(DatabaseProvider.Postgres);
-        var worktree = await db.WorktreeAsync("feature/shared");
-        var branch = await db.EnsureAsync(worktree);
-        var connectionString = branch.Environment.Single(e => e.Key.StartsWith("ConnectionStrings__", StringComparison.Ordinal)).Value;
+        var (worktree, branch) = await db.BranchAsync("feature/shared");
+        var connectionString = branch.AppConnectionString();
 
         await using (var second = new DatabaseManager(db.Repo.CommonGitDirectory))
         {

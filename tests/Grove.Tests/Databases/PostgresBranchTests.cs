@@ -30,8 +30,7 @@ public class PostgresBranchTests(PostgresFixture postgres)
     public async Task EnsureBranch_Twice_ReusesTheBranchAndItsRows()
     {
         await using var db = DatabaseRepository.Create(DatabaseProvider.Postgres, postgres.ConnectionString);
-        var worktree = await db.WorktreeAsync("feature/keep");
-        var first = await db.EnsureAsync(worktree);
+        var (worktree, first) = await db.BranchAsync("feature/keep");
         await postgres.ExecuteAsync(first.Name, "INSERT INTO items VALUES (3, 'kept');");
 
         var second = await db.EnsureAsync(worktree);
@@ -107,8 +106,7 @@ public class PostgresBranchTests(PostgresFixture postgres)
     public async Task Drop_BranchReplacedBySomeoneElse_NeverTouched()
     {
         await using var db = DatabaseRepository.Create(DatabaseProvider.Postgres, postgres.ConnectionString);
-        var worktree = await db.WorktreeAsync("feature/replaced");
-        var branch = await db.EnsureAsync(worktree);
+        var (worktree, branch) = await db.BranchAsync("feature/replaced");
         await postgres.ExecuteAsync(null, $"DROP DATABASE {DatabaseNames.Quote(branch.Name)};");
         await postgres.ExecuteAsync(null, $"CREATE DATABASE {DatabaseNames.Quote(branch.Name)};");
         await postgres.ExecuteAsync(branch.Name, "CREATE TABLE theirs (x int);");
@@ -123,8 +121,7 @@ public class PostgresBranchTests(PostgresFixture postgres)
     public async Task ResetAndDrop_OwnBranch_FreshFromTemplateThenGone()
     {
         await using var db = DatabaseRepository.Create(DatabaseProvider.Postgres, postgres.ConnectionString);
-        var worktree = await db.WorktreeAsync("feature/reset");
-        var branch = await db.EnsureAsync(worktree);
+        var (worktree, branch) = await db.BranchAsync("feature/reset");
         await postgres.ExecuteAsync(branch.Name, "DELETE FROM items;");
         await using var appConnection = await postgres.OpenAsync(branch.Name);
 

@@ -94,8 +94,7 @@ public class SqliteBranchTests
     public async Task ResetAndDrop_OwnBranch_FreshFromTemplateThenGone()
     {
         await using var db = DatabaseRepository.Create(DatabaseProvider.Sqlite);
-        var worktree = await db.WorktreeAsync("feature/reset");
-        var branch = await db.EnsureAsync(worktree);
+        var (worktree, branch) = await db.BranchAsync("feature/reset");
         Execute(branch, "DELETE FROM items;");
 
         await db.Manager.ResetAsync(worktree, db.Config, null, Token);
@@ -108,7 +107,7 @@ public class SqliteBranchTests
         Assert.DoesNotContain(db.Manager.ListOwned(), d => d.Slug == worktree.Slug);
     }
 
-    private static string ConnectionString(DatabaseBranch branch) => branch.Environment.Single(e => e.Key.StartsWith("ConnectionStrings__", StringComparison.Ordinal)).Value;
+    private static string ConnectionString(DatabaseBranch branch) => branch.AppConnectionString();
 
     private static void Execute(DatabaseBranch branch, string sql)
     {
