@@ -107,7 +107,7 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
         await RefuseForeignAsync(target, current, cancellationToken).ConfigureAwait(false);
         var connection = await AdminAsync(cancellationToken).ConfigureAwait(false);
         var size = await ScalarAsync<long?>(connection, "SELECT pg_database_size($1);", cancellationToken, source).ConfigureAwait(false) ?? 0;
-        var strategy = await StrategyAsync(connection, cancellationToken).ConfigureAwait(false);
+        var strategy = await StrategyAsync(connection, size, cancellationToken).ConfigureAwait(false);
         progress?.Report(string.Create(CultureInfo.InvariantCulture, $"branching {target} from {source} ({size / 1048576.0:0.0} MB{(strategy is null ? string.Empty : $", {strategy}")})"));
         var started = time.GetTimestamp();
         var temporary = await BeginAsync(name, target, OwnedKind.Branch, worktree, slug, null, cancellationToken).ConfigureAwait(false);
@@ -251,7 +251,7 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
         ownership.Complete(Provider, Server.Key, temporary);
     }
 
-    private static async Task<string?> StrategyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private static async Task<string?> StrategyAsync(NpgsqlConnection connection, long size, CancellationToken cancellationToken)
     {
         var version = await ScalarAsync<int>(connection, "SELECT current_setting('server_version_num')::int;", cancellationToken).ConfigureAwait(false);
         if (version < 150000)
@@ -261,7 +261,7 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
 
         // PostgreSQL 18 can clone files (reflinks) where the filesystem allows: near constant time.
         var copyMethod = await ScalarAsync<string?>(connection, "SELECT current_setting('file_copy_method', true);", cancellationToken).ConfigureAwait(false);
-        return copyMethod == "clone" ? "FILE_COPY" : ClonePlan.Strategy;
+        return copyMethod == "clone" ? "FILE_COPY" : ClonePlan.For(size);
     }
 
     /// <summary>How every CREATE DATABASE of Grove starts, so recovery can find one a killed run left running.</summary>
