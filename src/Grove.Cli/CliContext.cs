@@ -36,16 +36,24 @@ internal sealed class CliContext
         return new CliContext(location, new WorktreeCatalog(git, location.CommonGitDirectory), location.CurrentWorktree ?? location.CommonGitDirectory);
     }
 
-    /// <summary>The repository-wide grove.json (the primary worktree's).</summary>
-    public async Task<GroveConfig> ConfigAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The repository-wide grove.json (the primary worktree's). With a snapshot that holds the
+    /// primary worktree it is read from there, without running git again.
+    /// </summary>
+    public async Task<GroveConfig> ConfigAsync(RepositorySnapshot? snapshot, CancellationToken cancellationToken)
     {
+        if (snapshot?.Primary is { } primary)
+        {
+            return GroveConfigLoader.LoadFromWorktree(primary.Path);
+        }
+
         var entries = await Catalog.ListAsync(cancellationToken).ConfigureAwait(false);
         return await Catalog.LoadRepositoryConfigAsync(entries, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The database settings, or a clear error when grove.json configures none.</summary>
     public async Task<DatabaseConfig> DatabaseConfigAsync(CancellationToken cancellationToken) =>
-        (await ConfigAsync(cancellationToken).ConfigureAwait(false)).Database ?? throw new GroveException(
+        (await ConfigAsync(null, cancellationToken).ConfigureAwait(false)).Database ?? throw new GroveException(
             "grove.json configures no database",
             "add a \"database\" section to grove.json, for example { \"provider\": \"sqlite\", \"name\": \"app\", \"seed\": \"db/seed.sql\" }");
 

@@ -14,7 +14,7 @@ internal static class EnvCommand
         {
             var snapshot = await context.Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
             var worktree = context.CurrentWorktree(snapshot);
-            var database = (await context.ConfigAsync(cancellationToken).ConfigureAwait(false)).Database;
+            var database = (await context.ConfigAsync(snapshot, cancellationToken).ConfigureAwait(false)).Database;
             await using var databases = context.Databases();
             var branch = database is null ? null : databases.Describe(worktree, database);
             foreach (var (key, value) in WorktreeEnvironment.For(worktree, branch))

@@ -17,7 +17,7 @@ internal static class ListCommand
             var snapshot = await context.Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                var database = (await context.ConfigAsync(cancellationToken).ConfigureAwait(false)).Database;
+                var database = (await context.ConfigAsync(snapshot, cancellationToken).ConfigureAwait(false)).Database;
                 await using var databases = context.Databases();
                 var items = snapshot.Worktrees.Select(w => WorktreeJson.From(w, database is null ? null : databases.Describe(w, database))).ToList();
                 Console.Out.WriteLine(JsonSerializer.Serialize(items, CliJsonContext.Default.ListWorktreeJson));

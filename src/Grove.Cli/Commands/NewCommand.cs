@@ -19,7 +19,7 @@ internal static class NewCommand
         var command = new Command("new", "Create a branch and a worktree for it, with its own database when grove.json configures one") { branch, from, path, dbFrom, json };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
-            var config = await context.ConfigAsync(cancellationToken).ConfigureAwait(false);
+            var config = await context.ConfigAsync(null, cancellationToken).ConfigureAwait(false);
             WorktreeSnapshot? source = null;
             if (parse.GetValue(dbFrom) is { } sourceName)
             {

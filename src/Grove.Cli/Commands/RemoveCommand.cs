@@ -16,7 +16,7 @@ internal static class RemoveCommand
         var command = new Command("rm", "Remove a worktree, release its port and slug, and drop its database; the branch is kept") { target, force, deleteBranch, keepDb };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
-            var database = (await context.ConfigAsync(cancellationToken).ConfigureAwait(false)).Database;
+            var database = (await context.ConfigAsync(null, cancellationToken).ConfigureAwait(false)).Database;
             var remover = new WorktreeRemover(context.Catalog);
             var removed = await remover.RemoveAsync(parse.GetValue(target)!, parse.GetValue(force), parse.GetValue(deleteBranch), cancellationToken).ConfigureAwait(false);
             var branchNote = removed.Branch is null ? string.Empty

@@ -22,7 +22,7 @@ internal static class UrlCommand
                 return 0;
             }
 
-            var database = (await context.ConfigAsync(cancellationToken).ConfigureAwait(false)).Database;
+            var database = (await context.ConfigAsync(snapshot, cancellationToken).ConfigureAwait(false)).Database;
             await using var databases = context.Databases();
             Console.Out.WriteLine(JsonSerializer.Serialize(WorktreeJson.From(worktree, database is null ? null : databases.Describe(worktree, database)), CliJsonContext.Default.WorktreeJson));
             return 0;
