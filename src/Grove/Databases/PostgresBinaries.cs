@@ -15,9 +15,13 @@ public static class PostgresBinaries
         "or set database.connectionString in grove.json to a server of your own";
 
     /// <summary>The folder with initdb, pg_ctl and postgres; a clear error when there is none.</summary>
-    public static async Task<string> FindAsync(CancellationToken cancellationToken)
+    public static Task<string> FindAsync(CancellationToken cancellationToken) =>
+        FindAsync(PathFolders(), "/usr/lib/postgresql", cancellationToken);
+
+    /// <summary>The search, over the given PATH folders and Debian root (so tests can search an empty machine).</summary>
+    internal static async Task<string> FindAsync(IReadOnlyList<string> pathFolders, string debianRoot, CancellationToken cancellationToken)
     {
-        foreach (var folder in PathFolders())
+        foreach (var folder in pathFolders)
         {
             if (HasServer(folder))
             {
@@ -25,14 +29,14 @@ public static class PostgresBinaries
             }
         }
 
-        var fromConfig = await PgConfigBinDirAsync(cancellationToken).ConfigureAwait(false);
+        var fromConfig = await PgConfigBinDirAsync(pathFolders, cancellationToken).ConfigureAwait(false);
         if (fromConfig is not null && HasServer(fromConfig))
         {
             return fromConfig;
         }
 
-        var debian = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql")
+        var debian = Directory.Exists(debianRoot)
+            ? Directory.GetDirectories(debianRoot)
                 .Select(d => (folder: Path.Combine(d, "bin"), version: Version(Path.GetFileName(d))))
                 .Where(d => HasServer(d.folder))
                 .OrderByDescending(d => d.version)
@@ -57,16 +61,17 @@ public static class PostgresBinaries
     private static bool HasServer(string folder) =>
         File.Exists(Path.Combine(folder, "initdb")) && File.Exists(Path.Combine(folder, "pg_ctl")) && File.Exists(Path.Combine(folder, "postgres"));
 
-    private static async Task<string?> PgConfigBinDirAsync(CancellationToken cancellationToken)
+    private static async Task<string?> PgConfigBinDirAsync(IReadOnlyList<string> pathFolders, CancellationToken cancellationToken)
     {
-        if (!PathFolders().Any(f => File.Exists(Path.Combine(f, "pg_config"))))
+        var pgConfig = pathFolders.Select(f => Path.Combine(f, "pg_config")).FirstOrDefault(File.Exists);
+        if (pgConfig is null)
         {
             return null;
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        var result = await ProcessRunner.RunAsync(new ProcessSpec("pg_config", ["--bindir"]), timeout.Token).ConfigureAwait(false);
+        var result = await ProcessRunner.RunAsync(new ProcessSpec(pgConfig, ["--bindir"]), timeout.Token).ConfigureAwait(false);
         return result.Succeeded ? result.StandardOutput.Trim() : null;
     }
 

@@ -160,6 +160,23 @@ public class PostgresBranchTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task BranchFrom_SourceWithAnOpenConnection_CopiedAfterClosingItWithAWarning()
+    {
+        await using var db = DatabaseRepository.Create(DatabaseProvider.Postgres, postgres.ConnectionString);
+        var (source, data) = await db.BranchAsync("feature/source");
+        await postgres.ExecuteAsync(data.Name, "INSERT INTO items VALUES (3, 'current data');");
+        await using var app = await postgres.OpenAsync(data.Name);
+        var messages = new List<string>();
+
+        var copy = await db.Manager.BranchFromAsync(await db.WorktreeAsync("feature/copy"), source, db.Config, new SynchronousProgress(messages), Token);
+
+        Assert.Equal(3L, await postgres.ScalarAsync<long>(copy.Name, "SELECT count(*) FROM items;"));
+        Assert.Contains(messages, m => m.StartsWith("warning: closed 1 connection(s)", StringComparison.Ordinal));
+        Assert.Equal(3L, await postgres.ScalarAsync<long>(data.Name, "SELECT count(*) FROM items;")); // accepts connections again
+        await Assert.ThrowsAnyAsync<NpgsqlException>(async () => await new NpgsqlCommand("SELECT 1;", app).ExecuteScalarAsync(Token));
+    }
+
+    [Fact]
     public async Task EnsureTemplate_SeedChanged_RebuiltAndBranchesKeepTheirData()
     {
         await using var db = DatabaseRepository.Create(DatabaseProvider.Postgres, postgres.ConnectionString);
@@ -224,5 +241,10 @@ public class PostgresBranchTests(PostgresFixture postgres)
         var rows = await postgres.ScalarAsync<long>(branch.Name, "SELECT count(*) FROM items;");
         // A clone whose OID was recorded is complete and is kept; one made before that is dropped.
         Assert.Equal(crashPoint == "before-oid" ? 2L : 3L, rows);
+    }
+
+    private sealed class SynchronousProgress(List<string> messages) : IProgress<string>
+    {
+        public void Report(string value) => messages.Add(value);
     }
 }
