@@ -18,10 +18,25 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
 
     public PostgresServer Server { get; } = server ?? throw new ArgumentNullException(nameof(server));
 
-    /// <summary>Drops what crashed runs left half-made and settles renames that finished.</summary>
+    /// <summary>
+    /// Drops what crashed runs left half-made, settles renames that finished, and lets connections
+    /// back into a branch that a crashed <c>--db-from</c> had closed.
+    /// </summary>
     public async Task RecoverAsync(CancellationToken cancellationToken)
     {
-        foreach (var pending in ownership.ReadServer(Provider, Server.Key).Where(d => !d.Ready))
+        var records = ownership.ReadServer(Provider, Server.Key);
+        var ready = records.Where(d => d.Ready).Select(d => d.Name).ToArray();
+        if (ready.Length > 0)
+        {
+            var admin = await AdminAsync(cancellationToken).ConfigureAwait(false);
+            var closed = await NamesAsync(admin, "SELECT datname::text FROM pg_database WHERE NOT datallowconn AND datname = ANY($1);", ready, cancellationToken).ConfigureAwait(false);
+            foreach (var name in closed)
+            {
+                await ExecuteAsync(admin, $"ALTER DATABASE {DatabaseNames.Quote(name)} WITH ALLOW_CONNECTIONS true;", cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var pending in records.Where(d => !d.Ready))
         {
             var connection = await AdminAsync(cancellationToken).ConfigureAwait(false);
             if (pending.Oid is null)
@@ -275,6 +290,19 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
 
     private static Task<string?> NameOfAsync(NpgsqlConnection connection, long oid, CancellationToken cancellationToken) =>
         ScalarAsync<string?>(connection, "SELECT datname::text FROM pg_database WHERE oid = $1::bigint::oid;", cancellationToken, oid);
+
+    private static async Task<List<string>> NamesAsync(NpgsqlConnection connection, string sql, string[] names, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, sql, [names]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var found = new List<string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            found.Add(reader.GetString(0));
+        }
+
+        return found;
+    }
 
     private static async Task<string> SessionsAsync(NpgsqlConnection connection, string database, CancellationToken cancellationToken) =>
         await ScalarAsync<string?>(connection, """

@@ -177,6 +177,18 @@ public class PostgresBranchTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task EnsureBranch_AfterACrashDuringDbFrom_SourceAcceptsConnectionsAgain()
+    {
+        await using var db = DatabaseRepository.Create(DatabaseProvider.Postgres, postgres.ConnectionString);
+        var (_, source) = await db.BranchAsync("feature/quiesced");
+        await postgres.ExecuteAsync(null, $"ALTER DATABASE {DatabaseNames.Quote(source.Name)} WITH ALLOW_CONNECTIONS false;"); // what a killed --db-from leaves
+
+        await db.BranchAsync("feature/next");
+
+        Assert.Equal(2L, await postgres.ScalarAsync<long>(source.Name, "SELECT count(*) FROM items;"));
+    }
+
+    [Fact]
     public async Task EnsureTemplate_SeedChanged_RebuiltAndBranchesKeepTheirData()
     {
         await using var db = DatabaseRepository.Create(DatabaseProvider.Postgres, postgres.ConnectionString);
