@@ -21,7 +21,6 @@ public sealed class DatabaseManager : IAsyncDisposable
     private readonly LocalPostgresServer _local;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private FileLock? _serverUse;
-    private PostgresServer? _localServer;
     private bool _startedLocal;
     private string? _seedRoot;
 
@@ -225,15 +224,11 @@ public sealed class DatabaseManager : IAsyncDisposable
         }
         else
         {
-            if (_localServer is null)
-            {
-                _serverUse ??= await FileLock.AcquireAsync(ServerUsersLock, exclusive: false, LockLimit, progress, cancellationToken).ConfigureAwait(false);
-                var (running, started) = await _local.EnsureRunningAsync(progress, cancellationToken).ConfigureAwait(false);
-                _localServer = running;
-                _startedLocal |= started;
-            }
-
-            server = _localServer;
+            // Checked on every change, so a long-lived manager (grove up) restarts a server that died.
+            _serverUse ??= await FileLock.AcquireAsync(ServerUsersLock, exclusive: false, LockLimit, progress, cancellationToken).ConfigureAwait(false);
+            var (running, started) = await _local.EnsureRunningAsync(progress, cancellationToken).ConfigureAwait(false);
+            server = running;
+            _startedLocal |= started;
         }
 
         var brancher = new PostgresBrancher(server, _ownership, _time);

@@ -21,6 +21,7 @@ public sealed class LocalPostgresServer
     private static readonly TimeSpan InitLimit = TimeSpan.FromMinutes(3);
     private readonly StateStore _state;
     private readonly OwnershipStore _ownership;
+    private (string Binaries, ServerAccount Account)? _programs;
 
     public LocalPostgresServer(StateStore state)
     {
@@ -55,8 +56,7 @@ public sealed class LocalPostgresServer
     /// <returns>The server, and whether this call started it (and so should stop it).</returns>
     public async Task<(PostgresServer Server, bool Started)> EnsureRunningAsync(IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        var binaries = await PostgresBinaries.FindAsync(cancellationToken).ConfigureAwait(false);
-        var account = await ServerAccount.DetectAsync(cancellationToken).ConfigureAwait(false);
+        var (binaries, account) = await ProgramsAsync(cancellationToken).ConfigureAwait(false);
         var described = Describe();
         if (!File.Exists(Path.Combine(DataFolder, "PG_VERSION")))
         {
@@ -89,13 +89,21 @@ public sealed class LocalPostgresServer
     /// <summary>Stops the server cleanly (fast shutdown: sessions end, committed data is kept).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        var binaries = await PostgresBinaries.FindAsync(cancellationToken).ConfigureAwait(false);
-        var account = await ServerAccount.DetectAsync(cancellationToken).ConfigureAwait(false);
+        var (binaries, account) = await ProgramsAsync(cancellationToken).ConfigureAwait(false);
         var stopped = await RunAsync(binaries, account, "pg_ctl", ["stop", "-D", DataFolder, "-m", "fast", "-w", "-t", "60", "-s"], StartLimit, cancellationToken).ConfigureAwait(false);
         if (!stopped.Succeeded && ReadRunningPort() is not null)
         {
             throw new GroveException($"Grove's PostgreSQL server did not stop: {stopped.StandardError.Trim()}", $"stop it with 'pg_ctl stop -D {DataFolder}'");
         }
+    }
+
+    /// <summary>Where the server programs are and who runs them, found once per instance.</summary>
+    private async Task<(string Binaries, ServerAccount Account)> ProgramsAsync(CancellationToken cancellationToken)
+    {
+        _programs ??= (
+            await PostgresBinaries.FindAsync(cancellationToken).ConfigureAwait(false),
+            await ServerAccount.DetectAsync(cancellationToken).ConfigureAwait(false));
+        return _programs.Value;
     }
 
     private async Task InitialiseAsync(string binaries, ServerAccount account, IProgress<string>? progress, CancellationToken cancellationToken)

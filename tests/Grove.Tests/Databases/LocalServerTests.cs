@@ -34,6 +34,22 @@ public class LocalServerTests
     }
 
     [Fact]
+    public async Task EnsureBranch_LocalServerWentDownUnderALongLivedManager_RestartedNothingLost()
+    {
+        await using var db = DatabaseRepository.Create(DatabaseProvider.Postgres);
+        var (_, kept) = await db.BranchAsync("feature/before");
+        await Execute(kept.AppConnectionString(), "INSERT INTO items VALUES (3, 'committed');");
+
+        await db.Manager.LocalServer.StopAsync(Token);
+        var down = await Reachable(kept.AppConnectionString());
+        var (_, later) = await db.BranchAsync("feature/after");
+
+        Assert.False(down);
+        Assert.Equal(3L, await Count(kept.AppConnectionString()));
+        Assert.Equal(2L, await Count(later.AppConnectionString()));
+    }
+
+    [Fact]
     public async Task Dispose_ServerStartedByAnother_KeepsItRunning()
     {
         await using var db = DatabaseRepository.Create(DatabaseProvider.Postgres);
