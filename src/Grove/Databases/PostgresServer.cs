@@ -66,6 +66,9 @@ public sealed record PostgresServer(string Key, string Base, string MaintenanceD
         return builder.ConnectionString;
     }
 
+    /// <summary>Never the connection string: it holds the password.</summary>
+    public override string ToString() => $"PostgreSQL server {Key}";
+
     /// <summary><c>postgres://user:password@host:port/database</c> for <c>DATABASE_URL</c>.</summary>
     public string Url(string database)
     {

@@ -30,6 +30,18 @@ public class DatabaseNamesTests
     }
 
     [Fact]
+    public void ToString_ServerAndBranch_NeverShowThePassword()
+    {
+        var server = PostgresServer.Given("Host=127.0.0.1;Port=5999;Username=u;Password=s3cret-pw");
+        var branch = new DatabaseBranch(Grove.Configuration.DatabaseProvider.Postgres, "app_x", [new("DATABASE_URL", server.Url("app_x"))], server.Display("app_x"));
+
+        Assert.DoesNotContain("s3cret-pw", server.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-pw", branch.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-pw", server.Display("app_x"), StringComparison.Ordinal);
+        Assert.Contains("s3cret-pw", branch.Environment[0].Value, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Quote_InnerQuotes_Doubled() =>
         Assert.Equal("\"a\"\"b\"", DatabaseNames.Quote("a\"b"));
 
