@@ -29,7 +29,7 @@ internal static class ListCommand
                 w.Port.ToString(CultureInfo.InvariantCulture),
                 w.Url,
                 w.GatewayUrl,
-                WorktreeJson.StateName(w.State) + Flags(w),
+                WorktreeStateNames.Of(w.State) + Flags(w),
                 w.Path,
             ]).ToList();
             Console.Out.Write(TextTable.Render(["SLUG", "BRANCH", "PORT", "URL", "GATEWAY URL", "STATE", "PATH"], rows));

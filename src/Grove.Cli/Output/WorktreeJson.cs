@@ -15,6 +15,7 @@ internal sealed record WorktreeJson(
     string Url,
     string GatewayUrl,
     string State,
+    string? StateReason,
     bool Locked,
     string? LockReason,
     bool Prunable,
@@ -23,13 +24,7 @@ internal sealed record WorktreeJson(
 {
     public static WorktreeJson From(WorktreeSnapshot w) => new(
         w.Slug, w.Branch, w.Path, w.Head, w.IsPrimary, w.IsDetached, w.Port, w.Url, w.GatewayUrl,
-        StateName(w.State), w.IsLocked, w.LockReason, w.IsPrunable, w.PrunableReason, Database: null);
-
-    public static string StateName(WorktreeState state)
-    {
-        var name = state.ToString();
-        return char.ToLowerInvariant(name[0]) + name[1..];
-    }
+        WorktreeStateNames.Of(w.State), w.StateReason, w.IsLocked, w.LockReason, w.IsPrunable, w.PrunableReason, Database: null);
 }
 
 /// <summary>A worktree's database as scripts see it: never a password.</summary>

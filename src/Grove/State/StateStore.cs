@@ -9,7 +9,46 @@ namespace Grove.State;
 /// </summary>
 public sealed class StateStore
 {
-    public const int SchemaVersion = 1;
+    /// <summary>Schema steps, applied in order; the store's <c>user_version</c> counts those applied.</summary>
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE leases (
+            path       TEXT    NOT NULL PRIMARY KEY,
+            name       TEXT    NOT NULL,
+            slug       TEXT    NOT NULL UNIQUE,
+            port       INTEGER NOT NULL UNIQUE,
+            created_at INTEGER NOT NULL
+        );
+        """,
+        """
+        CREATE TABLE supervisor (
+            id         INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+            pid        INTEGER NOT NULL,
+            pid_start  INTEGER NOT NULL,
+            started_at INTEGER NOT NULL
+        );
+        CREATE TABLE runs (
+            path       TEXT    NOT NULL PRIMARY KEY,
+            slug       TEXT    NOT NULL,
+            state      TEXT    NOT NULL,
+            reason     TEXT,
+            pid        INTEGER,
+            pid_start  INTEGER,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE commands (
+            id           INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+            target       TEXT    NOT NULL,
+            verb         TEXT    NOT NULL,
+            requested_at INTEGER NOT NULL,
+            done_at      INTEGER,
+            result       TEXT
+        );
+        """,
+    ];
+
+    public static int SchemaVersion => Migrations.Length;
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private static readonly Lazy<bool> SqliteReady = new(() =>
@@ -120,12 +159,6 @@ public sealed class StateStore
 
     private void PrepareFiles()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(Folder);
-            return;
-        }
-
         if (!Directory.Exists(Folder))
         {
             Directory.CreateDirectory(Folder, OwnerOnlyFolder);
@@ -171,26 +204,21 @@ public sealed class StateStore
 
         Execute(connection, "PRAGMA journal_mode = WAL;");
         using var transaction = connection.BeginTransaction(deferred: false);
-        Execute(connection, """
-            CREATE TABLE IF NOT EXISTS leases (
-                path       TEXT    NOT NULL PRIMARY KEY,
-                name       TEXT    NOT NULL,
-                slug       TEXT    NOT NULL UNIQUE,
-                port       INTEGER NOT NULL UNIQUE,
-                created_at INTEGER NOT NULL
-            );
-            """, transaction);
-        Execute(connection, $"PRAGMA user_version = {SchemaVersion};", transaction);
+        using var again = connection.CreateCommand();
+        again.Transaction = transaction;
+        again.CommandText = "PRAGMA user_version;";
+        current = Convert.ToInt32(again.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        for (var step = current; step < Migrations.Length; step++)
+        {
+            Execute(connection, Migrations[step], transaction);
+        }
+
+        Execute(connection, $"PRAGMA user_version = {Migrations.Length};", transaction);
         transaction.Commit();
     }
 
     private void EnsureOwnerOnly()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         if ((File.GetUnixFileMode(Folder) & ~OwnerOnlyFolder) != 0)
         {
             File.SetUnixFileMode(Folder, OwnerOnlyFolder);

@@ -26,6 +26,7 @@ public sealed class WorktreeCatalog
         _isPortFree = isPortFree ?? PortProbe.IsFree;
         Store = new StateStore(commonGitDirectory);
         Leases = new LeaseStore(Store);
+        Runs = new RunStore(Store);
     }
 
     public Git Git { get; }
@@ -35,6 +36,14 @@ public sealed class WorktreeCatalog
     public StateStore Store { get; }
 
     public LeaseStore Leases { get; }
+
+    public RunStore Runs { get; }
+
+    /// <summary>
+    /// True (the default): snapshots carry the app states a running <c>grove up</c> recorded.
+    /// The supervisor itself turns this off, since it is the one that knows them.
+    /// </summary>
+    public bool ReportRunStates { get; init; } = true;
 
     /// <summary>Git's own list of worktrees, the bare repository (when there is one) included.</summary>
     public async Task<IReadOnlyList<WorktreeEntry>> ListAsync(CancellationToken cancellationToken = default)
@@ -78,7 +87,12 @@ public sealed class WorktreeCatalog
         var requests = worktrees.Select(w => new LeaseRequest(w.entry.Path, LeaseName(w.entry), w.primary)).ToList();
         var policy = PolicyFor(config);
         var leases = Leases.Assign(requests, policy);
-        var snapshots = worktrees.Select(w => Describe(w.entry, w.primary, leases[w.entry.Path], config));
+        var runs = !ReportRunStates || Runs.LiveSupervisor() is null ? [] : Runs.ReadAll().ToDictionary(r => r.Path, StringComparer.Ordinal);
+        var snapshots = worktrees.Select(w =>
+        {
+            var described = Describe(w.entry, w.primary, leases[w.entry.Path], config);
+            return runs.TryGetValue(w.entry.Path, out var run) ? described with { State = run.State, StateReason = run.Reason } : described;
+        });
         return new RepositorySnapshot(CommonGitDirectory, [.. snapshots], policy.Now);
     }
 

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text;
+
+namespace Grove.Processes;
+
+/// <summary>
+/// One worktree's log: every line timestamped, appended to a file in the state folder (so other
+/// grove processes can read and follow it) and kept in a bounded in-memory tail.
+/// </summary>
+public sealed class WorktreeLog : IDisposable
+{
+    public const int TailSize = 500;
+    private readonly Lock _gate = new();
+    private readonly Queue<string> _tail = new();
+    private readonly TimeProvider _time;
+    private readonly StreamWriter _writer;
+
+    public WorktreeLog(string path, TimeProvider? time = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Path = path;
+        _time = time ?? TimeProvider.System;
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.Append,
+            Access = FileAccess.Write,
+            Share = FileShare.ReadWrite | FileShare.Delete,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
+        _writer = new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true };
+    }
+
+    public string Path { get; }
+
+    /// <summary>Raised with each formatted line, after it is written.</summary>
+    public event Action<string>? LineWritten;
+
+    /// <summary>Appends one line; <paramref name="source"/> is <c>out</c>, <c>err</c> or <c>grove</c>.</summary>
+    public void Write(string source, string text)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(text);
+        var line = string.Create(CultureInfo.InvariantCulture, $"{_time.GetUtcNow():yyyy-MM-ddTHH:mm:ss.fffZ} [{source}] {text}");
+        lock (_gate)
+        {
+            _writer.WriteLine(line);
+            _tail.Enqueue(line);
+            while (_tail.Count > TailSize)
+            {
+                _tail.Dequeue();
+            }
+        }
+
+        LineWritten?.Invoke(line);
+    }
+
+    /// <summary>The last <paramref name="count"/> lines, oldest first.</summary>
+    public IReadOnlyList<string> Tail(int count = TailSize)
+    {
+        lock (_gate)
+        {
+            return [.. _tail.Skip(Math.Max(0, _tail.Count - count))];
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _writer.Dispose();
+        }
+    }
+}
