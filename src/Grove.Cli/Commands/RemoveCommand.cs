@@ -9,8 +9,8 @@ internal static class RemoveCommand
     public static Command Create()
     {
         var target = new Argument<string>("worktree") { Description = "The worktree's slug, branch or folder" };
-        var force = new Option<bool>("--force") { Description = "Remove even with uncommitted or untracked changes, or when locked (they are lost)" };
-        var deleteBranch = new Option<bool>("--delete-branch") { Description = "Also delete the branch (only when merged, unless --force)" };
+        var force = new Option<bool>("--force") { Description = "Remove even with uncommitted, untracked or ignored files (they are lost), or when locked" };
+        var deleteBranch = new Option<bool>("--delete-branch") { Description = "Also delete the branch; refused (before anything is removed) when it is not merged" };
         var command = new Command("rm", "Remove a worktree and release its port and slug; the branch is kept") { target, force, deleteBranch };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {

@@ -83,7 +83,15 @@ public sealed class StateStore
     public SqliteConnection Open()
     {
         _ = SqliteReady.Value;
-        PrepareFiles();
+        try
+        {
+            PrepareFiles();
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new GroveException($"cannot create or open the state store at {Path}: {ex.Message}", FixPermissions, ex);
+        }
+
         var connection = new SqliteConnection(_connectionString);
         try
         {
@@ -135,7 +143,13 @@ public sealed class StateStore
             return null;
         }
 
-        var backup = $"{Path}.broken-{now:yyyyMMddHHmmss}";
+        var stamp = $"{Path}.broken-{now:yyyyMMddHHmmssfff}";
+        var backup = stamp;
+        for (var n = 1; File.Exists(backup); n++)
+        {
+            backup = $"{stamp}-{n}";
+        }
+
         File.Move(Path, backup);
         foreach (var suffix in new[] { "-wal", "-shm" })
         {
@@ -230,7 +244,9 @@ public sealed class StateStore
         }
     }
 
-    private Exception Translate(SqliteException ex) => ex.SqliteErrorCode switch
+    private string FixPermissions => $"run grove as the user who owns the repository, or give that user write access to {Folder}";
+
+    private GroveException Translate(SqliteException ex) => ex.SqliteErrorCode switch
     {
         // SQLITE_CORRUPT, SQLITE_NOTADB
         11 or 26 => new StateStoreCorruptException(Path, ex),
@@ -238,6 +254,10 @@ public sealed class StateStore
         5 or 6 => new GroveException(
             $"the state store {Path} stayed locked by another grove process for too long",
             "wait for the other grove command to finish, then try again", ex),
-        _ => ex,
+        // SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM
+        8 or 14 or 3 => new GroveException($"cannot write the state store {Path}: {ex.Message}", FixPermissions, ex),
+        // SQLITE_FULL
+        13 => new GroveException($"the disk holding the state store {Path} is full", "free some disk space, then try again", ex),
+        _ => new GroveException($"the state store {Path} failed: {ex.Message}", "try again; if it keeps failing, run 'grove state reset' (it keeps the old file as a backup)", ex),
     };
 }

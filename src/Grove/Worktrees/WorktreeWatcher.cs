@@ -61,7 +61,17 @@ public sealed class WorktreeWatcher : IAsyncDisposable
     }
 
     /// <summary>Asks for a re-read now, as a file event would.</summary>
-    public void Refresh() => _signal.Release();
+    public void Refresh()
+    {
+        try
+        {
+            _signal.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // A late file event after the watcher was disposed.
+        }
+    }
 
     /// <summary>Waits until a published snapshot satisfies <paramref name="condition"/>.</summary>
     public async Task<RepositorySnapshot> WaitForAsync(Func<RepositorySnapshot, bool> condition, CancellationToken cancellationToken = default)
