@@ -29,6 +29,12 @@ if (flags.Contains("--spawn-child"))
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
+if (ignoreTerm is not null)
+{
+    // The default host lifetime stops the app on SIGTERM; this one leaves signals alone.
+    builder.Services.AddSingleton<IHostLifetime, DeafLifetime>();
+}
+
 var app = builder.Build();
 var unhealthy = flags.Contains("--unhealthy");
 app.MapGet("/", () => $"branch={Environment.GetEnvironmentVariable("GROVE_BRANCH")} slug={Environment.GetEnvironmentVariable("GROVE_SLUG")} port={Environment.GetEnvironmentVariable("PORT")} pid={Environment.ProcessId}");
@@ -43,3 +49,11 @@ if (Value("--exit-after") is { } delay)
 Console.WriteLine($"test app: listening for {Environment.GetEnvironmentVariable("GROVE_SLUG")} on {Environment.GetEnvironmentVariable("ASPNETCORE_URLS")}");
 await app.RunAsync();
 return 0;
+
+/// <summary>A host lifetime that ignores every signal.</summary>
+internal sealed class DeafLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Grove.Processes;
 using Grove.State;
 using Grove.Worktrees;
@@ -22,13 +21,14 @@ public sealed class Supervisor : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly Lock _gate = new();
+    private readonly Lock _publishing = new();
     private readonly Dictionary<string, WorktreeRunner> _runners = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _reconcile = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly ProcessIdentity _me = ProcessIdentity.Current;
     private WorktreeWatcher? _watcher;
+    private readonly SnapshotPublisher _published = new();
     private Task? _commandLoop;
-    private RepositorySnapshot? _current;
 
     public Supervisor(WorktreeCatalog catalog, SupervisorOptions? options = null, IReadOnlyList<IWorktreeStep>? steps = null, TimeProvider? time = null)
     {
@@ -40,10 +40,18 @@ public sealed class Supervisor : IAsyncDisposable
     }
 
     /// <summary>Every worktree with its app's state; null before <see cref="StartAsync"/>.</summary>
-    public RepositorySnapshot? Current => Volatile.Read(ref _current);
+    public RepositorySnapshot? Current => _published.Current;
 
     /// <summary>Raised with each new snapshot (on a pool thread).</summary>
-    public event EventHandler<RepositorySnapshot>? Changed;
+    public event EventHandler<RepositorySnapshot>? Changed
+    {
+        add => _published.Changed += value;
+        remove => _published.Changed -= value;
+    }
+
+    /// <summary>Waits until a published snapshot satisfies <paramref name="condition"/>.</summary>
+    public Task<RepositorySnapshot> WaitForAsync(Func<RepositorySnapshot, bool> condition, CancellationToken cancellationToken = default) =>
+        _published.WaitForAsync(condition, cancellationToken);
 
     /// <summary>Where a worktree's log file is (it exists once its app was started).</summary>
     public string LogPath(WorktreeSnapshot worktree) => LogFiles.PathFor(_catalog.Store, worktree);
@@ -202,24 +210,21 @@ public sealed class Supervisor : IAsyncDisposable
     /// <summary>Publishes the discovered worktrees overlaid with their runners' states.</summary>
     private void Publish(RepositorySnapshot discovered)
     {
-        RepositorySnapshot next;
-        lock (_gate)
+        // One publisher at a time, so a later state is never overwritten by an earlier one.
+        lock (_publishing)
         {
-            var worktrees = discovered.Worktrees.Select(w =>
-                _runners.TryGetValue(w.Path, out var runner) && SameIdentity(runner.Worktree, w)
-                    ? w with { State = runner.Status.State, StateReason = runner.Status.Reason }
-                    : w);
-            next = discovered with { Worktrees = [.. worktrees], TakenAt = _time.GetUtcNow() };
-            var previous = Current;
-            if (previous is not null && previous.SameWorktrees(next))
+            RepositorySnapshot next;
+            lock (_gate)
             {
-                return;
+                var worktrees = discovered.Worktrees.Select(w =>
+                    _runners.TryGetValue(w.Path, out var runner) && SameIdentity(runner.Worktree, w)
+                        ? w with { State = runner.Status.State, StateReason = runner.Status.Reason }
+                        : w);
+                next = discovered with { Worktrees = [.. worktrees], TakenAt = _time.GetUtcNow() };
             }
 
-            Volatile.Write(ref _current, next);
+            _published.Publish(next);
         }
-
-        Changed?.Invoke(this, next);
     }
 
     private async Task ServeCommandsAsync(CancellationToken cancellationToken)
