@@ -20,11 +20,16 @@ public sealed class RunStore(StateStore store)
 {
     private readonly StateStore _store = store ?? throw new ArgumentNullException(nameof(store));
 
-    /// <summary>Records <paramref name="me"/> as the supervisor; refuses while another live one holds it.</summary>
-    public void ClaimSupervisor(ProcessIdentity me, DateTimeOffset now)
+    /// <summary>
+    /// Records <paramref name="me"/> as the supervisor; refuses while another live one holds it.
+    /// Returns what a dead predecessor recorded (its apps may still run: orphans to stop) and
+    /// clears it, so no one mistakes those states for current ones.
+    /// </summary>
+    public IReadOnlyList<RunRecord> ClaimSupervisor(ProcessIdentity me, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(me);
-        _store.Use(connection =>
+        var left = ReadAll();
+        return _store.Use(connection =>
         {
             using var transaction = connection.BeginTransaction(deferred: false);
             var holder = ReadSupervisor(connection, transaction);
@@ -35,10 +40,10 @@ public sealed class RunStore(StateStore store)
                     "use that one ('grove ls', 'grove wait <worktree>'), or stop it before starting another");
             }
 
-            Execute(connection, transaction, "INSERT OR REPLACE INTO supervisor (id, pid, pid_start, started_at) VALUES (1, $pid, $start, $now);",
+            Execute(connection, transaction, "INSERT OR REPLACE INTO supervisor (id, pid, pid_start, started_at) VALUES (1, $pid, $start, $now); DELETE FROM runs;",
                 ("$pid", me.Pid), ("$start", me.StartTicks), ("$now", now.ToUnixTimeMilliseconds()));
             transaction.Commit();
-            return 0;
+            return left;
         });
     }
 

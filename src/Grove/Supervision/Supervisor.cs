@@ -59,8 +59,8 @@ public sealed class Supervisor : IAsyncDisposable
     /// <summary>Claims the repository, stops orphans of an earlier run, and starts every worktree's app.</summary>
     public async Task<RepositorySnapshot> StartAsync(CancellationToken cancellationToken = default)
     {
-        _catalog.Runs.ClaimSupervisor(_me, _time.GetUtcNow());
-        await StopOrphansAsync(cancellationToken).ConfigureAwait(false);
+        var left = _catalog.Runs.ClaimSupervisor(_me, _time.GetUtcNow());
+        await Task.WhenAll(left.Select(run => StopOrphanAsync(run, cancellationToken))).ConfigureAwait(false);
         _watcher = new WorktreeWatcher(_catalog, _time);
         _watcher.Changed += (_, snapshot) => _ = ReconcileAsync(snapshot);
         var first = await _watcher.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -124,17 +124,13 @@ public sealed class Supervisor : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task StopOrphansAsync(CancellationToken cancellationToken)
+    /// <summary>Stops an app an earlier, killed grove left running, if it is still that very process.</summary>
+    private async Task StopOrphanAsync(RunRecord run, CancellationToken cancellationToken)
     {
-        foreach (var run in _catalog.Runs.ReadAll())
+        if (run.Process is not null && await ChildProcess.StopOrphanAsync(run.Process, _options.StopGrace, cancellationToken).ConfigureAwait(false))
         {
-            if (run.Process is not null && await ChildProcess.StopOrphanAsync(run.Process, _options.StopGrace, cancellationToken).ConfigureAwait(false))
-            {
-                using var log = new WorktreeLog(LogFiles.PathFor(_catalog.Store, run.Slug), _time);
-                log.Write("grove", $"stopped process {run.Process.Pid}, left running by an earlier grove that did not stop cleanly");
-            }
-
-            _catalog.Runs.Forget(run.Path);
+            using var log = new WorktreeLog(LogFiles.PathFor(_catalog.Store, run.Slug), _time);
+            log.Write("grove", $"stopped process {run.Process.Pid}, left running by an earlier grove that did not stop cleanly");
         }
     }
 

@@ -1,12 +1,12 @@
 using System.Text.Json;
 
-namespace Grove.Tests.Supervision;
+namespace Grove.Testing;
 
 /// <summary>
 /// A real repository whose committed grove.json runs the test app (Grove.TestApp, built beside
 /// these tests) with the given flags, on a port range of its own so tests never share ports.
 /// </summary>
-internal static class AppRepository
+public static class AppRepository
 {
     private static int _nextBase = 31000 + (Environment.ProcessId % 50 * 300);
 
