@@ -6,7 +6,7 @@ public sealed record SupervisorOptions
     /// <summary>Time between SIGTERM and SIGKILL when an app is stopped.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often a running app's health endpoint is checked (while starting: every 200 ms).</summary>
+    /// <summary>How often a running app's health endpoint is checked (while starting: every 50 ms).</summary>
     public TimeSpan HealthInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a started app may take to answer its health endpoint before it shows Unhealthy.</summary>

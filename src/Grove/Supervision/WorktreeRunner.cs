@@ -196,7 +196,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         var health = new Uri($"{Worktree.Url}{healthPath}");
         while (true)
         {
-            var interval = healthyFrom is null ? TimeSpan.FromMilliseconds(200) : _options.HealthInterval;
+            var interval = healthyFrom is null ? TimeSpan.FromMilliseconds(50) : _options.HealthInterval;
             using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var waitCommand = _commands.Reader.WaitToReadAsync(tick.Token).AsTask();
             var delay = Task.Delay(interval, _time, tick.Token);

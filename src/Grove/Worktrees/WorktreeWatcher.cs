@@ -30,7 +30,7 @@ public sealed class WorktreeWatcher : IAsyncDisposable
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long to wait after a file event for git to finish writing.</summary>
-    public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>False turns file watching off, leaving only the poll (for file systems without change events).</summary>
     public bool WatchFiles { get; init; } = true;
