@@ -1,3 +1,4 @@
+using Grove.Contracts;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -18,7 +19,7 @@ internal static class ListCommand
             if (parse.GetValue(json))
             {
                 var items = snapshot.Worktrees.Select(WorktreeJson.From).ToList();
-                Console.Out.WriteLine(JsonSerializer.Serialize(items, CliJsonContext.Default.ListWorktreeJson));
+                Console.Out.WriteLine(JsonSerializer.Serialize(items, ContractJson.Default.ListWorktreeJson));
                 return 0;
             }
 

@@ -1,3 +1,4 @@
+using Grove.Contracts;
 using System.CommandLine;
 using System.Text.Json;
 using Grove.Cli.Output;
@@ -21,7 +22,7 @@ internal static class NewCommand
             var created = await creator.CreateAsync(parse.GetValue(branch)!, parse.GetValue(from), parse.GetValue(path) is { } folder ? Path.GetFullPath(folder) : null, context.StartDirectory, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(WorktreeJson.From(created), CliJsonContext.Default.WorktreeJson));
+                Console.Out.WriteLine(JsonSerializer.Serialize(WorktreeJson.From(created), ContractJson.Default.WorktreeJson));
             }
             else
             {

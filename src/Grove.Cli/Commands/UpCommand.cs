@@ -1,3 +1,4 @@
+using Grove.Contracts;
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;

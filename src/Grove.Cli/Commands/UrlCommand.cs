@@ -1,3 +1,4 @@
+using Grove.Contracts;
 using System.CommandLine;
 using System.Text.Json;
 using Grove.Cli.Output;
@@ -17,7 +18,7 @@ internal static class UrlCommand
             var snapshot = await context.Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
             var worktree = context.CurrentWorktree(snapshot);
             Console.Out.WriteLine(parse.GetValue(json)
-                ? JsonSerializer.Serialize(WorktreeJson.From(worktree), CliJsonContext.Default.WorktreeJson)
+                ? JsonSerializer.Serialize(WorktreeJson.From(worktree), ContractJson.Default.WorktreeJson)
                 : parse.GetValue(gateway) ? worktree.GatewayUrl : worktree.Url);
             return 0;
         });

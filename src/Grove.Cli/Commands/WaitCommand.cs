@@ -1,3 +1,4 @@
+using Grove.Contracts;
 using System.CommandLine;
 using Grove.Supervision;
 using Grove.Cli.Output;

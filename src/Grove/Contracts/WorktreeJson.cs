@@ -1,10 +1,10 @@
 using System.Text.Json.Serialization;
 using Grove.Worktrees;
 
-namespace Grove.Cli.Output;
+namespace Grove.Contracts;
 
 /// <summary>One worktree in <c>grove ls --json</c> and <c>grove url --json</c>: a public contract (README).</summary>
-internal sealed record WorktreeJson(
+public sealed record WorktreeJson(
     string Slug,
     string? Branch,
     string Path,
@@ -28,7 +28,7 @@ internal sealed record WorktreeJson(
 }
 
 /// <summary>A worktree's database as scripts see it: never a password.</summary>
-internal sealed record DatabaseJson(string Provider, string Name);
+public sealed record DatabaseJson(string Provider, string Name);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
@@ -36,4 +36,4 @@ internal sealed record DatabaseJson(string Provider, string Name);
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(WorktreeJson))]
 [JsonSerializable(typeof(List<WorktreeJson>))]
-internal sealed partial class CliJsonContext : JsonSerializerContext;
+public sealed partial class ContractJson : JsonSerializerContext;

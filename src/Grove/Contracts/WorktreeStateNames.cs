@@ -1,9 +1,9 @@
 using Grove.Worktrees;
 
-namespace Grove.Cli.Output;
+namespace Grove.Contracts;
 
 /// <summary>State names as scripts see them: camelCase (<c>running</c>, <c>branchingDatabase</c>).</summary>
-internal static class WorktreeStateNames
+public static class WorktreeStateNames
 {
     public static string Of(WorktreeState state)
     {
