@@ -3,6 +3,7 @@ using Notes;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // not a line per health check
 builder.Services.AddSingleton<NotesDatabase>();
 var app = builder.Build();
 var database = app.Services.GetRequiredService<NotesDatabase>();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using Grove.Processes;
 using Grove.Supervision;
 
 namespace Grove.Cli.Commands;
@@ -23,7 +24,7 @@ internal static class LogsCommand
                 throw new GroveException($"{worktree.Slug} has no log yet: 'grove up' has not run its app", "start 'grove up'; the log begins with its first run");
             }
 
-            foreach (var line in LastLines(path, Math.Max(0, parse.GetValue(tail))))
+            foreach (var line in WorktreeLog.ReadLastLines(path, Math.Max(0, parse.GetValue(tail))))
             {
                 Console.Out.WriteLine(line);
             }
@@ -36,23 +37,6 @@ internal static class LogsCommand
             return 0;
         });
         return command;
-    }
-
-    public static IReadOnlyList<string> LastLines(string path, int count)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        var lines = new Queue<string>();
-        while (reader.ReadLine() is { } line)
-        {
-            lines.Enqueue(line);
-            if (lines.Count > count)
-            {
-                lines.Dequeue();
-            }
-        }
-
-        return [.. lines];
     }
 
     private static async Task FollowAsync(string path, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Grove.Contracts;
+using Grove.Gateway;
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -36,9 +37,12 @@ internal static class UpCommand
             });
             try
             {
+                var entries = await context.Catalog.ListAsync(stop.Token).ConfigureAwait(false);
+                var config = await context.Catalog.LoadRepositoryConfigAsync(entries, stop.Token).ConfigureAwait(false);
                 await using var supervisor = new Supervisor(context.Catalog);
                 var first = await supervisor.StartAsync(stop.Token).ConfigureAwait(false);
-                Console.Error.WriteLine($"grove up: {first.Worktrees.Length} worktree(s); Ctrl+C stops every app and exits");
+                await using var gateway = await GatewayServer.StartAsync(supervisor, new GatewayOptions { Port = config.GatewayPort }, stop.Token).ConfigureAwait(false);
+                Console.Error.WriteLine($"grove up: {first.Worktrees.Length} worktree(s); all of them at {gateway.Url}; Ctrl+C stops every app and exits");
                 if (Console.IsOutputRedirected)
                 {
                     await PrintChangesAsync(supervisor, stop.Token).ConfigureAwait(false);

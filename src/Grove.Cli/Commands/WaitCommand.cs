@@ -1,5 +1,6 @@
 using Grove.Contracts;
 using System.CommandLine;
+using Grove.Processes;
 using Grove.Supervision;
 using Grove.Cli.Output;
 using Grove.Worktrees;
@@ -59,7 +60,7 @@ internal static class WaitCommand
             var log = LogFiles.PathFor(context.Catalog.Store, worktree);
             if (File.Exists(log))
             {
-                foreach (var line in LogsCommand.LastLines(log, LogLinesShown))
+                foreach (var line in WorktreeLog.ReadLastLines(log, LogLinesShown))
                 {
                     await error.WriteLineAsync($"  | {line}").ConfigureAwait(false);
                 }

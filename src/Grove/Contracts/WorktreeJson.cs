@@ -16,6 +16,7 @@ public sealed record WorktreeJson(
     string GatewayUrl,
     string State,
     string? StateReason,
+    string Health,
     bool Locked,
     string? LockReason,
     bool Prunable,
@@ -24,7 +25,15 @@ public sealed record WorktreeJson(
 {
     public static WorktreeJson From(WorktreeSnapshot w) => new(
         w.Slug, w.Branch, w.Path, w.Head, w.IsPrimary, w.IsDetached, w.Port, w.Url, w.GatewayUrl,
-        WorktreeStateNames.Of(w.State), w.StateReason, w.IsLocked, w.LockReason, w.IsPrunable, w.PrunableReason, Database: null);
+        WorktreeStateNames.Of(w.State), w.StateReason, HealthOf(w.State), w.IsLocked, w.LockReason, w.IsPrunable, w.PrunableReason, Database: null);
+
+    /// <summary><c>healthy</c> (running), <c>unhealthy</c>, or <c>unknown</c> (not running, or not checked yet).</summary>
+    public static string HealthOf(WorktreeState state) => state switch
+    {
+        WorktreeState.Running => "healthy",
+        WorktreeState.Unhealthy => "unhealthy",
+        _ => "unknown",
+    };
 }
 
 /// <summary>A worktree's database as scripts see it: never a password.</summary>
@@ -36,4 +45,11 @@ public sealed record DatabaseJson(string Provider, string Name);
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(WorktreeJson))]
 [JsonSerializable(typeof(List<WorktreeJson>))]
-public sealed partial class ContractJson : JsonSerializerContext;
+public sealed partial class ContractJson : JsonSerializerContext
+{
+    /// <summary>The same shapes on one line (for event streams).</summary>
+    public static ContractJson Compact => CompactInstance.Value;
+
+    private static readonly Lazy<ContractJson> CompactInstance = new(() =>
+        new ContractJson(new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase }));
+}

@@ -64,6 +64,26 @@ public sealed class WorktreeLog : IDisposable
         }
     }
 
+    /// <summary>The last <paramref name="count"/> lines of a log file, read while it may still be written.</summary>
+    public static IReadOnlyList<string> ReadLastLines(string path, int count)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var lines = new Queue<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            lines.Enqueue(line);
+            if (lines.Count > count)
+            {
+                lines.Dequeue();
+            }
+        }
+
+        return [.. lines];
+    }
+
     public void Dispose()
     {
         lock (_gate)

@@ -12,7 +12,7 @@ namespace Grove.Supervision;
 /// other grove processes see them, stops the orphans a killed predecessor left, and serves the
 /// commands queued by other grove processes.
 /// </summary>
-public sealed class Supervisor : IAsyncDisposable
+public sealed class Supervisor : IAppHost, IAsyncDisposable
 {
     private static readonly TimeSpan CommandPoll = TimeSpan.FromMilliseconds(250);
     private readonly WorktreeCatalog _catalog;
