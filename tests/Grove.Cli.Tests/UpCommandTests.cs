@@ -69,6 +69,52 @@ public class UpCommandTests
     }
 
     [Fact]
+    public async Task Up_ServesEveryWorktreeThroughTheGateway()
+    {
+        using var repo = AppRepository.Create();
+        repo.AddWorktree("feature/gw");
+        var output = new List<string>();
+        await using var up = await StartUpAsync(repo, output);
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "main", "--timeout", "90");
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "feature-gw", "--timeout", "90");
+        var gatewayUrl = new Uri((await GroveCli.SucceedAsync(repo.Primary, "url", "--gateway")).Trim());
+
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, ct) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                await socket.ConnectAsync(System.Net.IPAddress.Loopback, gatewayUrl.Port, ct);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            },
+        });
+        var viaGateway = await http.GetStringAsync(new Uri($"http://feature-gw.localhost:{gatewayUrl.Port}/"), TestContext.Current.CancellationToken);
+        var listed = await http.GetStringAsync(new Uri($"http://localhost:{gatewayUrl.Port}/_grove/worktrees"), TestContext.Current.CancellationToken);
+
+        Assert.Contains("branch=feature/gw ", viaGateway, StringComparison.Ordinal);
+        Assert.Contains("\"feature-gw\"", listed, StringComparison.Ordinal);
+        Assert.Contains("\"running\"", listed, StringComparison.Ordinal);
+        Signals(up.Identity.Pid);
+        await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Up_GatewayPortTaken_FailsNamingTheFix()
+    {
+        using var repo = AppRepository.Create();
+        var gatewayPort = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(repo.Primary, "grove.json"))).RootElement.GetProperty("gateway").GetProperty("port").GetInt32();
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, gatewayPort);
+        squatter.Start();
+
+        var result = await GroveCli.RunAsync(repo.Primary, "up");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"cannot listen on port {gatewayPort}", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("gateway.port", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain(repo.Catalog().Runs.ReadAll(), r => r.Process is not null && r.Process.IsAlive());
+    }
+
+    [Fact]
     public async Task Restart_ThroughRunningUp_NewProcessSamePort()
     {
         using var repo = AppRepository.Create();

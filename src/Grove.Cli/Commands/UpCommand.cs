@@ -1,5 +1,6 @@
 using Grove.Contracts;
 using Grove.Gateway;
+using Grove.State;
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -37,11 +38,18 @@ internal static class UpCommand
             });
             try
             {
+                if (context.Catalog.Runs.LiveSupervisor() is { } running)
+                {
+                    throw RunStore.AlreadyRunning(running); // before the gateway tries the port the running one holds
+                }
+
                 var entries = await context.Catalog.ListAsync(stop.Token).ConfigureAwait(false);
                 var config = await context.Catalog.LoadRepositoryConfigAsync(entries, stop.Token).ConfigureAwait(false);
                 await using var supervisor = new Supervisor(context.Catalog);
-                var first = await supervisor.StartAsync(stop.Token).ConfigureAwait(false);
+
+                // The gateway first: a taken gateway port fails before any app starts.
                 await using var gateway = await GatewayServer.StartAsync(supervisor, new GatewayOptions { Port = config.GatewayPort }, stop.Token).ConfigureAwait(false);
+                var first = await supervisor.StartAsync(stop.Token).ConfigureAwait(false);
                 Console.Error.WriteLine($"grove up: {first.Worktrees.Length} worktree(s); all of them at {gateway.Url}; Ctrl+C stops every app and exits");
                 if (Console.IsOutputRedirected)
                 {

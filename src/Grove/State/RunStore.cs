@@ -35,9 +35,7 @@ public sealed class RunStore(StateStore store)
             var holder = ReadSupervisor(connection, transaction);
             if (holder is not null && holder != me && holder.IsAlive())
             {
-                throw new GroveException(
-                    $"'grove up' already runs for this repository (process {holder.Pid})",
-                    "use that one ('grove ls', 'grove wait <worktree>'), or stop it before starting another");
+                throw AlreadyRunning(holder);
             }
 
             Execute(connection, transaction, "INSERT OR REPLACE INTO supervisor (id, pid, pid_start, started_at) VALUES (1, $pid, $start, $now); DELETE FROM runs;",
@@ -45,6 +43,15 @@ public sealed class RunStore(StateStore store)
             transaction.Commit();
             return left;
         });
+    }
+
+    /// <summary>The error for a second <c>grove up</c> while <paramref name="holder"/> runs.</summary>
+    public static GroveException AlreadyRunning(ProcessIdentity holder)
+    {
+        ArgumentNullException.ThrowIfNull(holder);
+        return new GroveException(
+            $"'grove up' already runs for this repository (process {holder.Pid})",
+            "use that one ('grove ls', 'grove wait <worktree>'), or stop it before starting another");
     }
 
     /// <summary>Gives up the supervisor role and forgets every app's state.</summary>
