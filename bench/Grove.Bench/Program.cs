@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, Func<Task<bool>>>(StringComparer.Ordinal
 {
     ["ls"] = () => ListBenchmark.RunAsync(runs),
     ["up"] = () => UpBenchmark.RunAsync(Math.Min(runs, 7)),
+    ["gateway"] = GatewayBenchmark.RunAsync,
 };
 
 if (name != "all" && !benchmarks.ContainsKey(name))
