@@ -6,8 +6,8 @@ namespace Notes;
 
 /// <summary>
 /// The notes table, in SQLite or PostgreSQL, chosen by the connection Grove gives the app
-/// (<c>ConnectionStrings__app</c> or <c>DATABASE_URL</c>). Without one, a SQLite file in the
-/// temp folder (never in the working tree).
+/// (<c>ConnectionStrings__app</c> or <c>DATABASE_URL</c>). Without one, a SQLite file beside the
+/// built app (its git-ignored output folder), so each worktree and each clone has its own.
 /// </summary>
 public sealed class NotesDatabase
 {
@@ -32,7 +32,7 @@ public sealed class NotesDatabase
         {
             SQLitePCL.Batteries_V2.Init();
             Provider = "sqlite";
-            connection ??= $"Data Source={Path.Combine(Path.GetTempPath(), $"grove-notes-{configuration["GROVE_SLUG"] ?? "local"}.db")}";
+            connection ??= $"Data Source={Path.Combine(AppContext.BaseDirectory, $"notes-{configuration["GROVE_SLUG"] ?? "local"}.db")}";
             _connect = () => new SqliteConnection(connection);
         }
     }

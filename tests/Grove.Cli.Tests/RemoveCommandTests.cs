@@ -103,8 +103,9 @@ public class RemoveCommandTests
     public async Task Rm_NameThatIsOneSlugAndAnotherBranch_RefusedAsAmbiguous()
     {
         using var repo = TestRepository.Create();
-        var slashed = repo.AddWorktree("api/v2");
-        var dashed = repo.AddWorktree("api-v2");
+        // Folders named so that api/v2 is leased first and takes the plain slug "api-v2".
+        var slashed = repo.AddWorktree("api/v2", "a-slashed");
+        var dashed = repo.AddWorktree("api-v2", "b-dashed");
         await GroveCli.SucceedAsync(repo.Primary, "ls");
 
         var refused = await GroveCli.RunAsync(repo.Primary, "rm", "api-v2", "--force");

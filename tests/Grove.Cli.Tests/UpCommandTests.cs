@@ -115,6 +115,49 @@ public class UpCommandTests
     }
 
     [Fact]
+    public async Task Up_OrphanGroupWhoseLeaderDied_StoppedByNextUp()
+    {
+        using var repo = AppRepository.Create("--spawn-child");
+        var output = new List<string>();
+        await using var first = await StartUpAsync(repo, output);
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "main", "--timeout", "90");
+        var leader = AppProcesses(repo)["main"];
+        var child = ProcessIdentity.Read(int.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "child-main.pid")), System.Globalization.CultureInfo.InvariantCulture))!;
+
+        Process.GetProcessById(first.Identity.Pid).Kill();
+        Process.GetProcessById(leader.Pid).Kill();
+        await first.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+        await WaitUntilAsync(() => !leader.IsAlive());
+        Assert.True(child.IsAlive(), "the child should outlive its killed leader until Grove stops it");
+
+        await using var second = await StartUpAsync(repo, output);
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "main", "--timeout", "90");
+
+        Assert.False(child.IsAlive(), "the orphan group member survived the next grove up");
+        Signals(second.Identity.Pid);
+        await second.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Wait_AppStoppedOnRequest_FailsAtOnceSayingGroveStart()
+    {
+        using var repo = AppRepository.Create();
+        var output = new List<string>();
+        await using var up = await StartUpAsync(repo, output);
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "--timeout", "90");
+
+        await GroveCli.SucceedAsync(repo.Primary, "stop");
+        var clock = Stopwatch.StartNew();
+        var result = await GroveCli.RunAsync(repo.Primary, "wait", "--timeout", "60");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"waited {clock.Elapsed} for an app stopped on request");
+        Assert.Contains("grove start main", result.StandardError, StringComparison.Ordinal);
+        Signals(up.Identity.Pid);
+        await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task Restart_ThroughRunningUp_NewProcessSamePort()
     {
         using var repo = AppRepository.Create();

@@ -43,7 +43,8 @@ internal static class AppCommands
                 await Task.Delay(100, cancellationToken).ConfigureAwait(false);
             }
 
-            throw new GroveException($"'grove up' did not take the {verb} request within {AnswerTimeout.TotalSeconds:0} s", "check that 'grove up' still runs and is not stuck; its terminal shows what it does");
+            runs.Complete(id, "error: given up by the command that asked for it", DateTimeOffset.UtcNow); // never carried out later
+            throw new GroveException($"'grove up' did not take the {verb} request within {AnswerTimeout.TotalSeconds:0} s; it was withdrawn", "check that 'grove up' still runs and is not stuck; its terminal shows what it does");
         });
         return command;
     }

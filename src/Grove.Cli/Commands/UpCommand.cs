@@ -79,9 +79,17 @@ internal static class UpCommand
         var shown = new Dictionary<string, string>(StringComparer.Ordinal);
         var changed = new SemaphoreSlim(1);
         supervisor.Changed += (_, _) => changed.Release();
+        string? configError = null;
         while (!cancellationToken.IsCancellationRequested)
         {
-            foreach (var w in supervisor.Current?.Worktrees ?? [])
+            var current = supervisor.Current;
+            if (current?.ConfigError != configError)
+            {
+                configError = current?.ConfigError;
+                Console.Out.WriteLine($"{DateTimeOffset.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {(configError is null ? "grove.json is valid again" : $"grove.json: {configError}")}");
+            }
+
+            foreach (var w in current?.Worktrees ?? [])
             {
                 var line = $"{w.Slug} {WorktreeStateNames.Of(w.State)} {w.Url} {w.GatewayUrl}{(w.StateReason is null ? string.Empty : $" ({w.StateReason})")}";
                 if (!shown.TryGetValue(w.Path, out var before) || before != line)
@@ -106,13 +114,15 @@ internal static class UpCommand
     private static async Task ShowTableAsync(Supervisor supervisor, CancellationToken cancellationToken)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("Worktree", "Branch", "State", "URL", "Gateway URL");
+            .AddColumns("Worktree", "Branch", "State", "URL", "Gateway URL", "Database");
         await AnsiConsole.Live(table).AutoClear(false).StartAsync(async live =>
         {
             while (!cancellationToken.IsCancellationRequested)
             {
                 table.Rows.Clear();
-                foreach (var w in supervisor.Current?.Worktrees ?? [])
+                var current = supervisor.Current;
+                table.Caption = current?.ConfigError is { } error ? new TableTitle(Markup.Escape($"grove.json: {error}"), new Style(Color.Red)) : null;
+                foreach (var w in current?.Worktrees ?? [])
                 {
                     table.AddRow(new IRenderable[]
                     {
@@ -121,6 +131,7 @@ internal static class UpCommand
                         new Text(WorktreeStateNames.Of(w.State) + (w.StateReason is null ? string.Empty : $": {w.StateReason}"), StateStyle(w.State)),
                         new Text(w.Url),
                         new Text(w.GatewayUrl),
+                        new Text("—"), // databases land with their own issue
                     });
                 }
 

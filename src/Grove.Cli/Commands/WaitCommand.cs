@@ -42,7 +42,8 @@ internal static class WaitCommand
                     return 0;
                 }
 
-                if ((supervised && worktree.State == WorktreeState.Failed) || DateTimeOffset.UtcNow >= deadline)
+                var stoppedOnRequest = worktree.State == WorktreeState.Stopped && worktree.StateReason is not null;
+                if ((supervised && (worktree.State == WorktreeState.Failed || stoppedOnRequest)) || DateTimeOffset.UtcNow >= deadline)
                 {
                     break;
                 }
@@ -55,7 +56,7 @@ internal static class WaitCommand
                 ? $"grove: {worktree.Slug} is {WorktreeStateNames.Of(worktree.State)}{(worktree.StateReason is null ? string.Empty : $": {worktree.StateReason}")}"
                 : $"grove: no 'grove up' runs for this repository, so {worktree.Slug} is not running").ConfigureAwait(false);
             await error.WriteLineAsync(supervised
-                ? $"  fix: see the log below ('grove logs {worktree.Slug}' for all of it), then 'grove restart {worktree.Slug}'"
+                ? $"  fix: see the log below ('grove logs {worktree.Slug}' for all of it), then '{(worktree.State == WorktreeState.Stopped ? "grove start" : "grove restart")} {worktree.Slug}'"
                 : "  fix: start it with 'grove up' (in another terminal or in the background)").ConfigureAwait(false);
             var log = LogFiles.PathFor(context.Catalog.Store, worktree);
             if (File.Exists(log))

@@ -105,7 +105,23 @@ public sealed class ChildProcess : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(leader);
         if (!leader.IsAlive())
         {
-            return false;
+            // The leader is gone. Its group may live on in processes it started; the kernel never
+            // hands out a process id that is still some group's id, so when no process has the
+            // leader's id any more, a group with that id is still the recorded one.
+            if (ProcessIdentity.Read(leader.Pid) is not null || !Signals.GroupExists(leader.Pid))
+            {
+                return false;
+            }
+
+            Signals.SendToGroup(leader.Pid, Signals.Terminate);
+            await WaitUntilAsync(() => !Signals.GroupExists(leader.Pid), cancellationToken).WaitAsync(grace, cancellationToken)
+                .ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+            if (Signals.GroupExists(leader.Pid))
+            {
+                Signals.SendToGroup(leader.Pid, Signals.Kill);
+            }
+
+            return true;
         }
 
         var exited = WaitUntilAsync(() => !leader.IsAlive(), cancellationToken);
@@ -142,10 +158,20 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    private static async Task<int> WaitForExitAsync(Process process)
+    /// <summary>
+    /// Completes when the program itself exits, even while a child it left behind keeps its
+    /// output open (<see cref="Process.WaitForExitAsync(CancellationToken)"/> would wait for that child too).
+    /// </summary>
+    private static Task<int> WaitForExitAsync(Process process)
     {
-        await process.WaitForExitAsync().ConfigureAwait(false);
-        return process.ExitCode;
+        var exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.Exited += (_, _) => exited.TrySetResult(process.ExitCode);
+        if (process.HasExited)
+        {
+            exited.TrySetResult(process.ExitCode);
+        }
+
+        return exited.Task;
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)

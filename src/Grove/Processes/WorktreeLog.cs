@@ -10,25 +10,26 @@ namespace Grove.Processes;
 public sealed class WorktreeLog : IDisposable
 {
     public const int TailSize = 500;
+
+    /// <summary>Past this size the file is moved to <c>.1</c> (replacing the older one) and begun anew.</summary>
+    public const long MaxFileBytes = 10 * 1024 * 1024;
     private readonly Lock _gate = new();
     private readonly Queue<string> _tail = new();
     private readonly TimeProvider _time;
-    private readonly StreamWriter _writer;
+    private StreamWriter _writer;
 
     public WorktreeLog(string path, TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = path;
         _time = time ?? TimeProvider.System;
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        var stream = new FileStream(path, new FileStreamOptions
+        var folder = System.IO.Path.GetDirectoryName(path)!;
+        if (!Directory.Exists(folder))
         {
-            Mode = FileMode.Append,
-            Access = FileAccess.Write,
-            Share = FileShare.ReadWrite | FileShare.Delete,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        });
-        _writer = new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true };
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        _writer = Open(path);
     }
 
     public string Path { get; }
@@ -44,6 +45,13 @@ public sealed class WorktreeLog : IDisposable
         var line = string.Create(CultureInfo.InvariantCulture, $"{_time.GetUtcNow():yyyy-MM-ddTHH:mm:ss.fffZ} [{source}] {text}");
         lock (_gate)
         {
+            if (_writer.BaseStream.Length > MaxFileBytes)
+            {
+                _writer.Dispose();
+                File.Move(Path, Path + ".1", overwrite: true);
+                _writer = Open(Path);
+            }
+
             _writer.WriteLine(line);
             _tail.Enqueue(line);
             while (_tail.Count > TailSize)
@@ -54,6 +62,16 @@ public sealed class WorktreeLog : IDisposable
 
         LineWritten?.Invoke(line);
     }
+
+    private static StreamWriter Open(string path) => new(
+        new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.Append,
+            Access = FileAccess.Write,
+            Share = FileShare.ReadWrite | FileShare.Delete,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        }),
+        new UTF8Encoding(false)) { AutoFlush = true };
 
     /// <summary>The last <paramref name="count"/> lines, oldest first.</summary>
     public IReadOnlyList<string> Tail(int count = TailSize)

@@ -38,7 +38,11 @@ public sealed class RunStore(StateStore store)
                 throw AlreadyRunning(holder);
             }
 
-            Execute(connection, transaction, "INSERT OR REPLACE INTO supervisor (id, pid, pid_start, started_at) VALUES (1, $pid, $start, $now); DELETE FROM runs;",
+            Execute(connection, transaction, """
+                INSERT OR REPLACE INTO supervisor (id, pid, pid_start, started_at) VALUES (1, $pid, $start, $now);
+                DELETE FROM runs;
+                UPDATE commands SET done_at = $now, result = 'error: dropped, the grove up it was meant for is gone' WHERE done_at IS NULL;
+                """,
                 ("$pid", me.Pid), ("$start", me.StartTicks), ("$now", now.ToUnixTimeMilliseconds()));
             transaction.Commit();
             return left;
@@ -146,10 +150,11 @@ public sealed class RunStore(StateStore store)
         return (IReadOnlyList<SupervisorCommand>)pending;
     });
 
+    /// <summary>Records a command's result, unless it already has one (the first answer stands).</summary>
     public void Complete(long id, string result, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(result);
-        _store.Use(connection => Execute(connection, null, "UPDATE commands SET done_at = $now, result = $result WHERE id = $id;",
+        _store.Use(connection => Execute(connection, null, "UPDATE commands SET done_at = $now, result = $result WHERE id = $id AND done_at IS NULL;",
             ("$now", now.ToUnixTimeMilliseconds()), ("$result", result), ("$id", id)));
     }
 

@@ -21,6 +21,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
     private readonly Action<WorktreeRunner> _changed;
     private readonly Channel<RunnerCommand> _commands = Channel.CreateUnbounded<RunnerCommand>();
     private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _gate = new();
     private Task? _loop;
     private AppStatus _status = new(WorktreeState.Pending, null, null);
 
@@ -44,7 +45,21 @@ internal sealed class WorktreeRunner : IAsyncDisposable
 
     public void Start() => _loop = Task.Run(() => LoopAsync(_stop.Token));
 
-    public void Post(RunnerCommand command) => _commands.Writer.TryWrite(command);
+    /// <summary>
+    /// Queues a command. A restart or stop shows <see cref="WorktreeState.Stopping"/> at once, so
+    /// nobody takes the old process for the running app while it is being stopped.
+    /// </summary>
+    public void Post(RunnerCommand command)
+    {
+        lock (_gate)
+        {
+            _commands.Writer.TryWrite(command);
+            if (command != RunnerCommand.Start && Status.State is WorktreeState.Starting or WorktreeState.Running or WorktreeState.Unhealthy)
+            {
+                Set(WorktreeState.Stopping, $"{command.ToString().ToLowerInvariant()} requested", Status.Process);
+            }
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -118,6 +133,20 @@ internal sealed class WorktreeRunner : IAsyncDisposable
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 break;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Never let one worktree's runner die silently: show why and wait for a command.
+                Log.Write("grove", $"runner error: {ex}");
+                Set(WorktreeState.Failed, $"Grove could not run this app: {ex.Message}");
+                try
+                {
+                    wanted = Apply(await _commands.Reader.ReadAsync(cancellationToken).ConfigureAwait(false));
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
             }
         }
 
@@ -217,6 +246,12 @@ internal sealed class WorktreeRunner : IAsyncDisposable
 
             if (_commands.Reader.TryRead(out var command))
             {
+                if (command == RunnerCommand.Start)
+                {
+                    Log.Write("grove", "start requested, but the app already runs");
+                    continue;
+                }
+
                 return new Outcome.Command(command);
             }
 
@@ -224,12 +259,16 @@ internal sealed class WorktreeRunner : IAsyncDisposable
             {
                 failures = 0;
                 healthyFrom ??= _time.GetUtcNow();
-                if (Status.State != WorktreeState.Running)
+                lock (_gate)
                 {
-                    Set(WorktreeState.Running, null, child.Identity);
+                    // A restart or stop posted meanwhile keeps its Stopping state.
+                    if (Status.State != WorktreeState.Running && !_commands.Reader.TryPeek(out _))
+                    {
+                        Set(WorktreeState.Running, null, child.Identity);
+                    }
                 }
             }
-            else if (healthyFrom is not null && ++failures >= _options.UnhealthyAfter && Status.State != WorktreeState.Unhealthy)
+            else if (healthyFrom is not null && ++failures >= _options.UnhealthyAfter && Status.State == WorktreeState.Running)
             {
                 Set(WorktreeState.Unhealthy, $"{failures} health checks of {healthPath} failed in a row", child.Identity);
             }

@@ -8,6 +8,12 @@ public sealed record RepositorySnapshot(string CommonGitDirectory, ImmutableArra
     public WorktreeSnapshot? Primary => Worktrees.FirstOrDefault(w => w.IsPrimary);
 
     /// <summary>
+    /// Set when the repository's grove.json is broken: the snapshot was made with the last good
+    /// config (a long-running process keeps working), and this says what to fix.
+    /// </summary>
+    public string? ConfigError { get; init; }
+
+    /// <summary>
     /// The worktree whose slug, branch or folder is <paramref name="nameOrPath"/>; null when none.
     /// A name that fits two worktrees (one's slug, another's branch) is refused, never guessed.
     /// </summary>
@@ -27,11 +33,11 @@ public sealed record RepositorySnapshot(string CommonGitDirectory, ImmutableArra
         return matches.Count == 1 ? matches[0] : null;
     }
 
-    /// <summary>True when both hold the same worktrees with the same values, whenever they were taken.</summary>
-    public bool SameWorktrees(RepositorySnapshot other)
+    /// <summary>True when both hold the same worktrees with the same values (and the same config error), whenever they were taken.</summary>
+    public bool SameContent(RepositorySnapshot other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return Worktrees.SequenceEqual(other.Worktrees);
+        return ConfigError == other.ConfigError && Worktrees.SequenceEqual(other.Worktrees);
     }
 
     private static bool SamePath(string a, string b) =>

@@ -21,7 +21,7 @@ public sealed class SnapshotPublisher
         lock (_gate)
         {
             var previous = Current;
-            if (previous is not null && previous.SameWorktrees(next))
+            if (previous is not null && previous.SameContent(next))
             {
                 return false;
             }

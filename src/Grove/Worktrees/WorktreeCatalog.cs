@@ -15,6 +15,7 @@ public sealed class WorktreeCatalog
 {
     private readonly TimeProvider _time;
     private readonly Func<int, bool> _isPortFree;
+    private GroveConfig? _lastGoodConfig;
 
     public WorktreeCatalog(Git git, string commonGitDirectory, TimeProvider? time = null, Func<int, bool>? isPortFree = null)
     {
@@ -82,7 +83,20 @@ public sealed class WorktreeCatalog
     public async Task<RepositorySnapshot> SnapshotAsync(CancellationToken cancellationToken = default)
     {
         var entries = await ListAsync(cancellationToken).ConfigureAwait(false);
-        var config = await LoadRepositoryConfigAsync(entries, cancellationToken).ConfigureAwait(false);
+        GroveConfig config;
+        string? configError = null;
+        try
+        {
+            config = await LoadRepositoryConfigAsync(entries, cancellationToken).ConfigureAwait(false);
+            _lastGoodConfig = config;
+        }
+        catch (ConfigException ex) when (_lastGoodConfig is not null)
+        {
+            // A long-running user of this catalog (grove up) goes on with the last good config.
+            config = _lastGoodConfig;
+            configError = $"{ex.Message} (still using the last good {GroveConfig.FileName})";
+        }
+
         var worktrees = entries.Select((entry, index) => (entry, primary: index == 0)).Where(w => !w.entry.IsBare).ToList();
         var requests = worktrees.Select(w => new LeaseRequest(w.entry.Path, LeaseName(w.entry), w.primary)).ToList();
         var policy = PolicyFor(config);
@@ -93,7 +107,7 @@ public sealed class WorktreeCatalog
             var described = Describe(w.entry, w.primary, leases[w.entry.Path], config);
             return runs.TryGetValue(w.entry.Path, out var run) ? described with { State = run.State, StateReason = run.Reason } : described;
         });
-        return new RepositorySnapshot(CommonGitDirectory, [.. snapshots], policy.Now);
+        return new RepositorySnapshot(CommonGitDirectory, [.. snapshots], policy.Now) { ConfigError = configError };
     }
 
     /// <summary>The lease rules for <paramref name="config"/>, as of now.</summary>

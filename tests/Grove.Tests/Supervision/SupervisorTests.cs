@@ -203,12 +203,49 @@ public class SupervisorTests
         var first = repo.Catalog().Runs.ReadAll().Single().Process!;
 
         supervisor.Execute("main", RunnerCommand.Restart);
+        Assert.Equal(WorktreeState.Stopping, supervisor.Current!.Worktrees[0].State); // at once, never "running" while it stops
         await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Starting, Within(Healthy));
         await supervisor.WaitForAsync(s => AllRunning(s, 1), Within(Healthy));
 
         var second = repo.Catalog().Runs.ReadAll().Single().Process!;
         Assert.NotEqual(first, second);
         Assert.False(first.IsAlive());
+    }
+
+    [Fact]
+    public async Task Start_AppAlreadyRunning_LeavesItAlone()
+    {
+        using var repo = AppRepository.Create();
+        await using var supervisor = new Supervisor(repo.Catalog(), Fast);
+        await supervisor.StartAsync(Within(Bounded.Process));
+        await supervisor.WaitForAsync(s => AllRunning(s, 1), Within(Healthy));
+        var process = repo.Catalog().Runs.ReadAll().Single().Process!;
+
+        supervisor.Execute("main", RunnerCommand.Start);
+        await Task.Delay(1000, TestContext.Current.CancellationToken);
+
+        Assert.True(process.IsAlive());
+        Assert.Equal(WorktreeState.Running, supervisor.Current!.Worktrees[0].State);
+    }
+
+    [Fact]
+    public async Task Up_AppExitsLeavingABackgroundChild_SeenAsExitedAndChildStopped()
+    {
+        using var repo = TestRepository.Create();
+        using var marker = new TempFolder();
+        var pidFile = Path.Combine(marker.Path, "child.pid");
+        File.WriteAllText(Path.Combine(repo.Primary, "grove.json"), $$"""
+            { "app": { "command": "sh", "args": ["-c", "sleep 1000 & echo $! > '{{pidFile}}'; echo started; exit 3"] },
+              "ports": { "base": 39200, "range": 50 }, "gateway": { "port": 39199 } }
+            """);
+        await using var supervisor = new Supervisor(repo.Catalog(), Fast with { MaxCrashes = 2 });
+
+        await supervisor.StartAsync(Within(Bounded.Process));
+        var failed = await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Failed, Within(TimeSpan.FromSeconds(20)));
+
+        Assert.Contains("last with code 3", failed.Worktrees[0].StateReason, StringComparison.Ordinal);
+        var child = ProcessIdentity.Read(int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(child is null || !child.IsAlive(), "the background child outlived its app");
     }
 
     [Fact]
