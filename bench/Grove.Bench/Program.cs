@@ -10,6 +10,8 @@ var benchmarks = new Dictionary<string, Func<Task<bool>>>(StringComparer.Ordinal
 {
     ["ls"] = () => ListBenchmark.RunAsync(runs ?? 21),
     ["db"] = () => DbBenchmark.RunAsync(runs ?? 3, sizes),
+    ["up"] = () => UpBenchmark.RunAsync(Math.Min(runs ?? 21, 7)),
+    ["gateway"] = GatewayBenchmark.RunAsync,
 };
 
 if (name != "all" && !benchmarks.ContainsKey(name))

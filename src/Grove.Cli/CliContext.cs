@@ -77,6 +77,19 @@ internal sealed class CliContext
             "run 'git worktree repair' in that folder, then try again");
     }
 
+    /// <summary>The worktree named by slug, branch or folder, or the current one when <paramref name="name"/> is null.</summary>
+    public WorktreeSnapshot Resolve(RepositorySnapshot snapshot, string? name)
+    {
+        if (name is null)
+        {
+            return CurrentWorktree(snapshot);
+        }
+
+        return snapshot.Find(name) ?? throw new GroveException(
+            $"no worktree is called '{name}'",
+            $"name one by slug, branch or folder; known slugs: {string.Join(", ", snapshot.Worktrees.Select(w => w.Slug))}");
+    }
+
     private static bool SameFolder(string a, string b) =>
         string.Equals(Resolve(a), Resolve(b), StringComparison.Ordinal);
 

@@ -13,4 +13,15 @@ root.Subcommands.Add(NewCommand.Create());
 root.Subcommands.Add(RemoveCommand.Create());
 root.Subcommands.Add(StateCommand.Create());
 root.Subcommands.Add(DbCommand.Create());
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+root.Subcommands.Add(UpCommand.Create());
+root.Subcommands.Add(WaitCommand.Create());
+root.Subcommands.Add(LogsCommand.Create());
+foreach (var command in AppCommands.Create())
+{
+    root.Subcommands.Add(command);
+}
+
+// Ctrl+C is handled where it matters ('grove up' stops every app before it exits, however long
+// that takes); elsewhere it ends the process as usual.
+var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
+return await root.Parse(args).InvokeAsync(invocation).ConfigureAwait(false);

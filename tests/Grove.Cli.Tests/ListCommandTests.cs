@@ -82,6 +82,34 @@ public class ListCommandTests
     }
 
     [Fact]
+    public async Task Ls_StateFolderCannotBeCreated_NamesTheFix()
+    {
+        using var repo = TestRepository.Create();
+        File.WriteAllText(Path.Combine(repo.CommonGitDirectory, "grove"), "a file where the state folder should be");
+
+        var result = await GroveCli.RunAsync(repo.Primary, "ls");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("grove: cannot create or open the state store", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("fix:", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StateReset_TwiceInARow_KeepsBothBackups()
+    {
+        using var repo = TestRepository.Create();
+        var state = Path.Combine(repo.CommonGitDirectory, "grove", "state.db");
+        await GroveCli.SucceedAsync(repo.Primary, "ls");
+
+        await GroveCli.SucceedAsync(repo.Primary, "state", "reset");
+        await GroveCli.SucceedAsync(repo.Primary, "ls");
+        await GroveCli.SucceedAsync(repo.Primary, "state", "reset");
+
+        Assert.Equal(2, Directory.GetFiles(Path.GetDirectoryName(state)!, "state.db.broken-*").Count(f => !f.EndsWith("-wal", StringComparison.Ordinal) && !f.EndsWith("-shm", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Ls_DamagedStateStore_FailsFastWithRecovery()
     {
         using var repo = TestRepository.Create();

@@ -90,6 +90,32 @@ public class NewCommandTests
     }
 
     [Fact]
+    public async Task New_RelativePath_IsTakenFromTheCurrentFolder()
+    {
+        using var repo = TestRepository.Create();
+        var elsewhere = Directory.CreateDirectory(Path.Combine(repo.Root, "elsewhere")).FullName;
+
+        await GroveCli.SucceedAsync(elsewhere, "new", "feature/rel", "--path", "here", "--repo", repo.Primary);
+
+        Assert.True(File.Exists(Path.Combine(elsewhere, "here", "README.md")));
+        Assert.Empty(repo.Git(repo.Primary, "status", "--porcelain"));
+    }
+
+    [Fact]
+    public async Task New_BranchOfAMissingWorktree_SaysToRemoveItFirst()
+    {
+        using var repo = TestRepository.Create();
+        var gone = repo.AddWorktree("feature/gone");
+        Directory.Delete(gone, recursive: true);
+
+        var result = await GroveCli.RunAsync(repo.Primary, "new", "feature/gone");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("folder is gone", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("grove rm", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task New_ExistingBranch_OpensItWithoutCreating()
     {
         using var repo = TestRepository.Create();

@@ -49,22 +49,73 @@ public class RemoveCommandTests
     }
 
     [Fact]
-    public async Task Rm_DeleteBranch_DeletesMergedBranchOnly()
+    public async Task Rm_DeleteBranch_DeletesMergedBranch()
     {
         using var repo = TestRepository.Create();
         repo.AddWorktree("feature/merged");
+
+        var output = await GroveCli.SucceedAsync(repo.Primary, "rm", "feature/merged", "--delete-branch");
+
+        Assert.Contains("deleted", output, StringComparison.Ordinal);
+        Assert.Empty(repo.Git(repo.Primary, "branch", "--list", "feature/merged"));
+    }
+
+    [Fact]
+    public async Task Rm_DeleteBranchUnmerged_RefusedBeforeAnythingIsRemoved()
+    {
+        using var repo = TestRepository.Create();
         var unmerged = repo.AddWorktree("feature/unmerged");
         File.WriteAllText(Path.Combine(unmerged, "x.txt"), "x");
         repo.Git(unmerged, "add", "x.txt");
         repo.Git(unmerged, "commit", "-q", "-m", "unmerged work");
 
-        await GroveCli.SucceedAsync(repo.Primary, "rm", "feature/merged", "--delete-branch");
-        var kept = await GroveCli.RunAsync(repo.Primary, "rm", "feature/unmerged", "--delete-branch");
+        var refused = await GroveCli.RunAsync(repo.Primary, "rm", "feature/unmerged", "--delete-branch", "--force");
 
-        Assert.Empty(repo.Git(repo.Primary, "branch", "--list", "feature/merged"));
-        Assert.Equal(1, kept.ExitCode);
-        Assert.Contains("branch 'feature/unmerged' was kept", kept.StandardError, StringComparison.Ordinal);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("not merged", refused.StandardError, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(unmerged, "x.txt")));
         Assert.NotEmpty(repo.Git(repo.Primary, "branch", "--list", "feature/unmerged"));
+    }
+
+    [Fact]
+    public async Task Rm_IgnoredFilesBesideBuildOutput_RefusedUnlessForced()
+    {
+        using var repo = TestRepository.Create();
+        File.WriteAllText(Path.Combine(repo.Primary, ".gitignore"), ".env\nbin/\nobj/\n");
+        repo.Git(repo.Primary, "add", ".gitignore");
+        repo.Git(repo.Primary, "commit", "-q", "-m", "ignore");
+        var withEnv = repo.AddWorktree("feature/env");
+        File.WriteAllText(Path.Combine(withEnv, ".env"), "SECRET=1");
+        var buildOnly = repo.AddWorktree("feature/build");
+        Directory.CreateDirectory(Path.Combine(buildOnly, "src", "App", "bin"));
+        File.WriteAllText(Path.Combine(buildOnly, "src", "App", "bin", "App.dll"), "x");
+
+        var refused = await GroveCli.RunAsync(repo.Primary, "rm", "feature/env");
+        await GroveCli.SucceedAsync(repo.Primary, "rm", "feature/build");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains(".env", refused.StandardError, StringComparison.Ordinal);
+        Assert.Equal("SECRET=1", File.ReadAllText(Path.Combine(withEnv, ".env")));
+        Assert.False(Directory.Exists(buildOnly));
+    }
+
+    [Fact]
+    public async Task Rm_NameThatIsOneSlugAndAnotherBranch_RefusedAsAmbiguous()
+    {
+        using var repo = TestRepository.Create();
+        // Folders named so that api/v2 is leased first and takes the plain slug "api-v2".
+        var slashed = repo.AddWorktree("api/v2", "a-slashed");
+        var dashed = repo.AddWorktree("api-v2", "b-dashed");
+        await GroveCli.SucceedAsync(repo.Primary, "ls");
+
+        var refused = await GroveCli.RunAsync(repo.Primary, "rm", "api-v2", "--force");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("names 2 worktrees", refused.StandardError, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(slashed));
+        Assert.True(Directory.Exists(dashed));
+        await GroveCli.SucceedAsync(repo.Primary, "rm", dashed);
+        Assert.True(Directory.Exists(slashed));
     }
 
     [Fact]

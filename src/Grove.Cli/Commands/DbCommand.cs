@@ -27,7 +27,7 @@ internal static class DbCommand
             if (parse.GetValue(json))
             {
                 var items = owned.Select(d => new OwnedDatabaseJson(d.Provider, d.Server, d.Name, d.Kind == OwnedKind.Template ? "template" : "branch", d.Worktree, d.Slug, d.Ready, d.CreatedAt)).ToList();
-                Console.Out.WriteLine(JsonSerializer.Serialize(items, CliJsonContext.Default.ListOwnedDatabaseJson));
+                Console.Out.WriteLine(JsonSerializer.Serialize(items, DbJson.Default.ListOwnedDatabaseJson));
                 return 0;
             }
 

@@ -1,3 +1,4 @@
+using Grove.Contracts;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -20,7 +21,7 @@ internal static class ListCommand
                 var database = (await context.ConfigAsync(snapshot, cancellationToken).ConfigureAwait(false)).Database;
                 await using var databases = context.Databases();
                 var items = snapshot.Worktrees.Select(w => WorktreeJson.From(w, database is null ? null : databases.Describe(w, database))).ToList();
-                Console.Out.WriteLine(JsonSerializer.Serialize(items, CliJsonContext.Default.ListWorktreeJson));
+                Console.Out.WriteLine(JsonSerializer.Serialize(items, ContractJson.Default.ListWorktreeJson));
                 return 0;
             }
 
@@ -31,7 +32,7 @@ internal static class ListCommand
                 w.Port.ToString(CultureInfo.InvariantCulture),
                 w.Url,
                 w.GatewayUrl,
-                WorktreeJson.StateName(w.State) + Flags(w),
+                WorktreeStateNames.Of(w.State) + Flags(w),
                 w.Path,
             ]).ToList();
             Console.Out.Write(TextTable.Render(["SLUG", "BRANCH", "PORT", "URL", "GATEWAY URL", "STATE", "PATH"], rows));

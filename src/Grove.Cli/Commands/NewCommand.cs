@@ -1,3 +1,4 @@
+using Grove.Contracts;
 using System.CommandLine;
 using System.Text.Json;
 using Grove.Cli.Output;
@@ -13,7 +14,7 @@ internal static class NewCommand
     {
         var branch = new Argument<string>("branch") { Description = "The branch to create (or an existing branch to open in a new worktree)" };
         var from = new Option<string?>("--from") { Description = "Where the new branch starts (branch, tag or commit); default: the current worktree's HEAD" };
-        var path = new Option<string?>("--path") { Description = "The worktree's folder; default: ../<repo>-<slug> beside the repository" };
+        var path = new Option<string?>("--path") { Description = "The worktree's folder (relative to the current folder); default: ../<repo>-<slug> beside the repository" };
         var dbFrom = new Option<string?>("--db-from") { Description = "Branch the database from this worktree's current data (slug, branch or folder) instead of the template" };
         var json = new Option<bool>("--json") { Description = "Print the new worktree as a JSON object" };
         var command = new Command("new", "Create a branch and a worktree for it, with its own database when grove.json configures one") { branch, from, path, dbFrom, json };
@@ -28,7 +29,7 @@ internal static class NewCommand
             }
 
             var creator = new WorktreeCreator(context.Catalog);
-            var created = await creator.CreateAsync(parse.GetValue(branch)!, parse.GetValue(from), parse.GetValue(path), context.StartDirectory, cancellationToken).ConfigureAwait(false);
+            var created = await creator.CreateAsync(parse.GetValue(branch)!, parse.GetValue(from), parse.GetValue(path) is { } folder ? Path.GetFullPath(folder) : null, context.StartDirectory, cancellationToken).ConfigureAwait(false);
             DatabaseBranch? database = null;
             if (config.Database is { } settings)
             {
@@ -50,7 +51,7 @@ internal static class NewCommand
 
             if (parse.GetValue(json))
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(WorktreeJson.From(created, database), CliJsonContext.Default.WorktreeJson));
+                Console.Out.WriteLine(JsonSerializer.Serialize(WorktreeJson.From(created, database), ContractJson.Default.WorktreeJson));
             }
             else
             {

@@ -10,8 +10,8 @@ internal static class RemoveCommand
     public static Command Create()
     {
         var target = new Argument<string>("worktree") { Description = "The worktree's slug, branch or folder" };
-        var force = new Option<bool>("--force") { Description = "Remove even with uncommitted or untracked changes, or when locked (they are lost)" };
-        var deleteBranch = new Option<bool>("--delete-branch") { Description = "Also delete the branch (only when merged, unless --force)" };
+        var force = new Option<bool>("--force") { Description = "Remove even with uncommitted, untracked or ignored files (they are lost), or when locked" };
+        var deleteBranch = new Option<bool>("--delete-branch") { Description = "Also delete the branch; refused (before anything is removed) when it is not merged" };
         var keepDb = new Option<bool>("--keep-db") { Description = "Keep the worktree's database (by default Grove drops the one it made)" };
         var command = new Command("rm", "Remove a worktree, release its port and slug, and drop its database; the branch is kept") { target, force, deleteBranch, keepDb };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>

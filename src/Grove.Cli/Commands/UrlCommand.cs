@@ -1,3 +1,4 @@
+using Grove.Contracts;
 using System.CommandLine;
 using System.Text.Json;
 using Grove.Cli.Output;
@@ -24,7 +25,7 @@ internal static class UrlCommand
 
             var database = (await context.ConfigAsync(snapshot, cancellationToken).ConfigureAwait(false)).Database;
             await using var databases = context.Databases();
-            Console.Out.WriteLine(JsonSerializer.Serialize(WorktreeJson.From(worktree, database is null ? null : databases.Describe(worktree, database)), CliJsonContext.Default.WorktreeJson));
+            Console.Out.WriteLine(JsonSerializer.Serialize(WorktreeJson.From(worktree, database is null ? null : databases.Describe(worktree, database)), ContractJson.Default.WorktreeJson));
             return 0;
         });
         return command;

@@ -27,6 +27,7 @@ public static class LeasePlanner
         var listed = requests.ToDictionary(r => r.Path, StringComparer.Ordinal);
         var kept = new Dictionary<string, Lease>(StringComparer.Ordinal);
         var orphans = new List<Lease>();
+        var replaced = new Dictionary<string, Lease>(StringComparer.Ordinal);
         foreach (var lease in held)
         {
             if (!listed.TryGetValue(lease.Path, out var request))
@@ -36,6 +37,10 @@ public static class LeasePlanner
             else if (request.Name == lease.Name && policy.Range.Contains(lease.Port))
             {
                 kept[lease.Path] = lease;
+            }
+            else
+            {
+                replaced[lease.Path] = lease;
             }
         }
 
@@ -69,20 +74,23 @@ public static class LeasePlanner
 
         foreach (var request in pending)
         {
-            kept[request.Path] = Allocate(request, kept.Values, policy);
+            // A worktree that switched branch may keep its old port when it comes up again in
+            // the probe, even though its own app still listens there.
+            var ownPort = replaced.TryGetValue(request.Path, out var old) ? old.Port : (int?)null;
+            kept[request.Path] = Allocate(request, kept.Values, policy, ownPort);
         }
 
         return [.. kept.Values];
     }
 
-    private static Lease Allocate(LeaseRequest request, IEnumerable<Lease> taken, LeasePolicy policy)
+    private static Lease Allocate(LeaseRequest request, IEnumerable<Lease> taken, LeasePolicy policy, int? ownPort)
     {
         var slugs = taken.Select(l => l.Slug).ToHashSet(StringComparer.Ordinal);
         var ports = taken.Select(l => l.Port).ToHashSet();
         var slug = ChooseSlug(request, slugs);
         foreach (var port in PortFormula.ProbeOrder(request.Name, request.IsPrimary, policy.Range))
         {
-            if (!ports.Contains(port) && policy.IsPortFree(port))
+            if (!ports.Contains(port) && (port == ownPort || policy.IsPortFree(port)))
             {
                 return new Lease(request.Path, request.Name, slug, port, DateTimeOffset.FromUnixTimeMilliseconds(policy.Now.ToUnixTimeMilliseconds()));
             }

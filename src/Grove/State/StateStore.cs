@@ -9,7 +9,68 @@ namespace Grove.State;
 /// </summary>
 public sealed class StateStore
 {
-    public const int SchemaVersion = 2;
+    /// <summary>Schema steps, applied in order; the store's <c>user_version</c> counts those applied.</summary>
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE leases (
+            path       TEXT    NOT NULL PRIMARY KEY,
+            name       TEXT    NOT NULL,
+            slug       TEXT    NOT NULL UNIQUE,
+            port       INTEGER NOT NULL UNIQUE,
+            created_at INTEGER NOT NULL
+        );
+        """,
+        """
+        CREATE TABLE supervisor (
+            id         INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+            pid        INTEGER NOT NULL,
+            pid_start  INTEGER NOT NULL,
+            started_at INTEGER NOT NULL
+        );
+        CREATE TABLE runs (
+            path       TEXT    NOT NULL PRIMARY KEY,
+            slug       TEXT    NOT NULL,
+            state      TEXT    NOT NULL,
+            reason     TEXT,
+            pid        INTEGER,
+            pid_start  INTEGER,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE commands (
+            id           INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+            target       TEXT    NOT NULL,
+            verb         TEXT    NOT NULL,
+            requested_at INTEGER NOT NULL,
+            done_at      INTEGER,
+            result       TEXT
+        );
+        """,
+        // 3 (issue 3): the databases Grove created, so it only ever resets or drops its own
+        // (name and OID), and the port of the PostgreSQL server it manages.
+        """
+        CREATE TABLE databases (
+            provider   TEXT    NOT NULL,
+            server     TEXT    NOT NULL,
+            name       TEXT    NOT NULL,
+            kind       TEXT    NOT NULL,
+            final_name TEXT    NOT NULL,
+            oid        INTEGER,
+            worktree   TEXT,
+            slug       TEXT,
+            seed_hash  TEXT,
+            ready      INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (provider, server, name)
+        );
+        CREATE TABLE database_servers (
+            server TEXT    NOT NULL PRIMARY KEY,
+            port   INTEGER NOT NULL
+        );
+        """,
+    ];
+
+    public static int SchemaVersion => Migrations.Length;
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private static readonly Lazy<bool> SqliteReady = new(() =>
@@ -44,7 +105,15 @@ public sealed class StateStore
     public SqliteConnection Open()
     {
         _ = SqliteReady.Value;
-        PrepareFiles();
+        try
+        {
+            PrepareFiles();
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new GroveException($"cannot create or open the state store at {Path}: {ex.Message}", FixPermissions, ex);
+        }
+
         var connection = new SqliteConnection(_connectionString);
         try
         {
@@ -98,7 +167,13 @@ public sealed class StateStore
             return null;
         }
 
-        var backup = $"{Path}.broken-{now:yyyyMMddHHmmss}";
+        var stamp = $"{Path}.broken-{now:yyyyMMddHHmmssfff}";
+        var backup = stamp;
+        for (var n = 1; File.Exists(backup); n++)
+        {
+            backup = $"{stamp}-{n}";
+        }
+
         File.Move(Path, backup);
         foreach (var suffix in new[] { "-wal", "-shm" })
         {
@@ -122,12 +197,6 @@ public sealed class StateStore
 
     private void PrepareFiles()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(Folder);
-            return;
-        }
-
         if (!Directory.Exists(Folder))
         {
             Directory.CreateDirectory(Folder, OwnerOnlyFolder);
@@ -173,64 +242,21 @@ public sealed class StateStore
 
         Execute(connection, "PRAGMA journal_mode = WAL;");
         using var transaction = connection.BeginTransaction(deferred: false);
-        using (var again = connection.CreateCommand())
+        using var again = connection.CreateCommand();
+        again.Transaction = transaction;
+        again.CommandText = "PRAGMA user_version;";
+        current = Convert.ToInt32(again.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        for (var step = current; step < Migrations.Length; step++)
         {
-            // Another grove process may have migrated while this one waited for the write lock.
-            again.Transaction = transaction;
-            again.CommandText = "PRAGMA user_version;";
-            current = Convert.ToInt32(again.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            Execute(connection, Migrations[step], transaction);
         }
 
-        if (current < 1)
-        {
-            Execute(connection, """
-                CREATE TABLE IF NOT EXISTS leases (
-                    path       TEXT    NOT NULL PRIMARY KEY,
-                    name       TEXT    NOT NULL,
-                    slug       TEXT    NOT NULL UNIQUE,
-                    port       INTEGER NOT NULL UNIQUE,
-                    created_at INTEGER NOT NULL
-                );
-                """, transaction);
-        }
-
-        if (current < 2)
-        {
-            // Schema 2 (issue 3): the databases Grove created, so it only ever resets or drops
-            // its own, and the port of the PostgreSQL server it manages.
-            Execute(connection, """
-                CREATE TABLE IF NOT EXISTS databases (
-                    provider   TEXT    NOT NULL,
-                    server     TEXT    NOT NULL,
-                    name       TEXT    NOT NULL,
-                    kind       TEXT    NOT NULL,
-                    final_name TEXT    NOT NULL,
-                    oid        INTEGER,
-                    worktree   TEXT,
-                    slug       TEXT,
-                    seed_hash  TEXT,
-                    ready      INTEGER NOT NULL,
-                    created_at INTEGER NOT NULL,
-                    PRIMARY KEY (provider, server, name)
-                );
-                CREATE TABLE IF NOT EXISTS database_servers (
-                    server TEXT    NOT NULL PRIMARY KEY,
-                    port   INTEGER NOT NULL
-                );
-                """, transaction);
-        }
-
-        Execute(connection, $"PRAGMA user_version = {SchemaVersion};", transaction);
+        Execute(connection, $"PRAGMA user_version = {Migrations.Length};", transaction);
         transaction.Commit();
     }
 
     private void EnsureOwnerOnly()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         if ((File.GetUnixFileMode(Folder) & ~OwnerOnlyFolder) != 0)
         {
             File.SetUnixFileMode(Folder, OwnerOnlyFolder);
@@ -242,7 +268,9 @@ public sealed class StateStore
         }
     }
 
-    private Exception Translate(SqliteException ex) => ex.SqliteErrorCode switch
+    private string FixPermissions => $"run grove as the user who owns the repository, or give that user write access to {Folder}";
+
+    private GroveException Translate(SqliteException ex) => ex.SqliteErrorCode switch
     {
         // SQLITE_CORRUPT, SQLITE_NOTADB
         11 or 26 => new StateStoreCorruptException(Path, ex),
@@ -250,6 +278,10 @@ public sealed class StateStore
         5 or 6 => new GroveException(
             $"the state store {Path} stayed locked by another grove process for too long",
             "wait for the other grove command to finish, then try again", ex),
-        _ => ex,
+        // SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM
+        8 or 14 or 3 => new GroveException($"cannot write the state store {Path}: {ex.Message}", FixPermissions, ex),
+        // SQLITE_FULL
+        13 => new GroveException($"the disk holding the state store {Path} is full", "free some disk space, then try again", ex),
+        _ => new GroveException($"the state store {Path} failed: {ex.Message}", "try again; if it keeps failing, run 'grove state reset' (it keeps the old file as a backup)", ex),
     };
 }

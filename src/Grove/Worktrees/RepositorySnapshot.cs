@@ -7,20 +7,37 @@ public sealed record RepositorySnapshot(string CommonGitDirectory, ImmutableArra
 {
     public WorktreeSnapshot? Primary => Worktrees.FirstOrDefault(w => w.IsPrimary);
 
-    /// <summary>The worktree whose slug, branch or folder is <paramref name="nameOrPath"/>.</summary>
+    /// <summary>
+    /// Set when the repository's grove.json is broken: the snapshot was made with the last good
+    /// config (a long-running process keeps working), and this says what to fix.
+    /// </summary>
+    public string? ConfigError { get; init; }
+
+    /// <summary>
+    /// The worktree whose slug, branch or folder is <paramref name="nameOrPath"/>; null when none.
+    /// A name that fits two worktrees (one's slug, another's branch) is refused, never guessed.
+    /// </summary>
     public WorktreeSnapshot? Find(string nameOrPath)
     {
         ArgumentNullException.ThrowIfNull(nameOrPath);
-        return Worktrees.FirstOrDefault(w => w.Slug == nameOrPath)
-            ?? Worktrees.FirstOrDefault(w => w.Branch == nameOrPath)
-            ?? Worktrees.FirstOrDefault(w => SamePath(w.Path, nameOrPath));
+        var matches = Worktrees
+            .Where(w => w.Slug == nameOrPath || w.Branch == nameOrPath || SamePath(w.Path, nameOrPath))
+            .ToList();
+        if (matches.Count > 1)
+        {
+            throw new GroveException(
+                $"'{nameOrPath}' names {matches.Count} worktrees: {string.Join("; ", matches.Select(w => $"slug {w.Slug}, branch {w.Branch ?? "(detached)"}, at {w.Path}"))}",
+                "name the one you mean by its folder path");
+        }
+
+        return matches.Count == 1 ? matches[0] : null;
     }
 
-    /// <summary>True when both hold the same worktrees with the same values, whenever they were taken.</summary>
-    public bool SameWorktrees(RepositorySnapshot other)
+    /// <summary>True when both hold the same worktrees with the same values (and the same config error), whenever they were taken.</summary>
+    public bool SameContent(RepositorySnapshot other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return Worktrees.SequenceEqual(other.Worktrees);
+        return ConfigError == other.ConfigError && Worktrees.SequenceEqual(other.Worktrees);
     }
 
     private static bool SamePath(string a, string b) =>

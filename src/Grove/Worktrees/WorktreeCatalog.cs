@@ -15,6 +15,7 @@ public sealed class WorktreeCatalog
 {
     private readonly TimeProvider _time;
     private readonly Func<int, bool> _isPortFree;
+    private GroveConfig? _lastGoodConfig;
 
     public WorktreeCatalog(Git git, string commonGitDirectory, TimeProvider? time = null, Func<int, bool>? isPortFree = null)
     {
@@ -26,6 +27,7 @@ public sealed class WorktreeCatalog
         _isPortFree = isPortFree ?? PortProbe.IsFree;
         Store = new StateStore(commonGitDirectory);
         Leases = new LeaseStore(Store);
+        Runs = new RunStore(Store);
     }
 
     public Git Git { get; }
@@ -35,6 +37,14 @@ public sealed class WorktreeCatalog
     public StateStore Store { get; }
 
     public LeaseStore Leases { get; }
+
+    public RunStore Runs { get; }
+
+    /// <summary>
+    /// True (the default): snapshots carry the app states a running <c>grove up</c> recorded.
+    /// The supervisor itself turns this off, since it is the one that knows them.
+    /// </summary>
+    public bool ReportRunStates { get; init; } = true;
 
     /// <summary>Git's own list of worktrees, the bare repository (when there is one) included.</summary>
     public async Task<IReadOnlyList<WorktreeEntry>> ListAsync(CancellationToken cancellationToken = default)
@@ -73,13 +83,31 @@ public sealed class WorktreeCatalog
     public async Task<RepositorySnapshot> SnapshotAsync(CancellationToken cancellationToken = default)
     {
         var entries = await ListAsync(cancellationToken).ConfigureAwait(false);
-        var config = await LoadRepositoryConfigAsync(entries, cancellationToken).ConfigureAwait(false);
+        GroveConfig config;
+        string? configError = null;
+        try
+        {
+            config = await LoadRepositoryConfigAsync(entries, cancellationToken).ConfigureAwait(false);
+            _lastGoodConfig = config;
+        }
+        catch (ConfigException ex) when (_lastGoodConfig is not null)
+        {
+            // A long-running user of this catalog (grove up) goes on with the last good config.
+            config = _lastGoodConfig;
+            configError = $"{ex.Message} (still using the last good {GroveConfig.FileName})";
+        }
+
         var worktrees = entries.Select((entry, index) => (entry, primary: index == 0)).Where(w => !w.entry.IsBare).ToList();
         var requests = worktrees.Select(w => new LeaseRequest(w.entry.Path, LeaseName(w.entry), w.primary)).ToList();
         var policy = PolicyFor(config);
         var leases = Leases.Assign(requests, policy);
-        var snapshots = worktrees.Select(w => Describe(w.entry, w.primary, leases[w.entry.Path], config));
-        return new RepositorySnapshot(CommonGitDirectory, [.. snapshots], policy.Now);
+        var runs = !ReportRunStates || Runs.LiveSupervisor() is null ? [] : Runs.ReadAll().ToDictionary(r => r.Path, StringComparer.Ordinal);
+        var snapshots = worktrees.Select(w =>
+        {
+            var described = Describe(w.entry, w.primary, leases[w.entry.Path], config);
+            return runs.TryGetValue(w.entry.Path, out var run) ? described with { State = run.State, StateReason = run.Reason } : described;
+        });
+        return new RepositorySnapshot(CommonGitDirectory, [.. snapshots], policy.Now) { ConfigError = configError };
     }
 
     /// <summary>The lease rules for <paramref name="config"/>, as of now.</summary>

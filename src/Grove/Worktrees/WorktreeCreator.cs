@@ -24,6 +24,13 @@ public sealed class WorktreeCreator(WorktreeCatalog catalog)
         var entries = await _catalog.ListAsync(cancellationToken).ConfigureAwait(false);
         var config = await _catalog.LoadRepositoryConfigAsync(entries, cancellationToken).ConfigureAwait(false);
         var holder = entries.FirstOrDefault(e => e.Branch == branch);
+        if (holder is { IsPrunable: true })
+        {
+            throw new GroveException(
+                $"branch '{branch}' is still checked out in a worktree whose folder is gone ({holder.Path})",
+                $"remove that worktree first with 'grove rm {holder.Path}' (or 'git worktree prune'), then run 'grove new' again");
+        }
+
         if (holder is not null)
         {
             throw new GroveException(

@@ -2,12 +2,19 @@ namespace Grove.Worktrees;
 
 /// <summary>
 /// <c>grove rm</c>: removes one worktree and gives up its lease. Refuses a worktree with
-/// uncommitted or untracked changes, or a locked one, unless forced; never touches the branch
-/// unless asked to, and then only deletes a fully merged one unless forced.
+/// uncommitted or untracked changes, ignored files that are not build output (such as a
+/// <c>.env</c>), or a lock, unless forced; never touches the branch unless asked to, and then
+/// deletes only a branch that is merged (checked before anything is removed).
 /// </summary>
 public sealed class WorktreeRemover(WorktreeCatalog catalog)
 {
     private const int ChangesShown = 10;
+
+    /// <summary>Ignored folders that tools rebuild (build output, installed packages), so losing them loses nothing.</summary>
+    private static readonly HashSet<string> Regenerable = new(StringComparer.Ordinal)
+    {
+        "bin", "obj", "node_modules", ".venv", "venv", "__pycache__", "dist", "build", "target", ".vs", ".idea", ".next", ".nuxt", ".turbo", ".cache", "coverage", "TestResults",
+    };
     private readonly WorktreeCatalog _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
 
     /// <param name="target">The worktree's slug, branch or folder.</param>
@@ -36,6 +43,11 @@ public sealed class WorktreeRemover(WorktreeCatalog catalog)
             await RefuseIfChangedAsync(worktree, cancellationToken).ConfigureAwait(false);
         }
 
+        if (deleteBranch && worktree.Branch is not null)
+        {
+            await RefuseIfUnmergedAsync(worktree.Branch, cancellationToken).ConfigureAwait(false);
+        }
+
         List<string> arguments = ["worktree", "remove"];
         if (force)
         {
@@ -52,12 +64,12 @@ public sealed class WorktreeRemover(WorktreeCatalog catalog)
         _catalog.Leases.Release(worktree.Path);
         if (deleteBranch && worktree.Branch is not null)
         {
-            var deleted = await git.TryRunAsync(_catalog.CommonGitDirectory, ["branch", force ? "-D" : "-d", worktree.Branch], cancellationToken).ConfigureAwait(false);
+            var deleted = await git.TryRunAsync(_catalog.CommonGitDirectory, ["branch", "-d", worktree.Branch], cancellationToken).ConfigureAwait(false);
             if (!deleted.Succeeded)
             {
                 throw new GroveException(
-                    $"the worktree was removed, but branch '{worktree.Branch}' was kept: {deleted.StandardError.Trim()}",
-                    $"merge it first, or delete it anyway with 'git branch -D {worktree.Branch}'");
+                    $"the worktree was removed, but git kept branch '{worktree.Branch}': {deleted.StandardError.Trim()}",
+                    $"delete it yourself with 'git branch -D {worktree.Branch}' if you are sure");
             }
         }
 
@@ -66,17 +78,40 @@ public sealed class WorktreeRemover(WorktreeCatalog catalog)
 
     private async Task RefuseIfChangedAsync(WorktreeSnapshot worktree, CancellationToken cancellationToken)
     {
-        var status = await _catalog.Git.RunAsync(worktree.Path, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignore-submodules=none"], cancellationToken).ConfigureAwait(false);
-        var changes = status.Split('\0', StringSplitOptions.RemoveEmptyEntries);
-        if (changes.Length == 0)
+        var status = await _catalog.Git.RunAsync(worktree.Path, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=matching", "--ignore-submodules=none"], cancellationToken).ConfigureAwait(false);
+        var entries = status.Split('\0', StringSplitOptions.RemoveEmptyEntries).Where(e => e.Length > 3).ToList();
+        var changes = entries.Where(e => !e.StartsWith("!!", StringComparison.Ordinal)).Select(e => e[3..]).ToList();
+        var ignored = entries.Where(e => e.StartsWith("!!", StringComparison.Ordinal)).Select(e => e[3..])
+            .Where(path => !Regenerable.Contains(path.Split('/', StringSplitOptions.RemoveEmptyEntries).Last())).ToList();
+        if (changes.Count > 0)
         {
-            return;
+            throw new GroveException(
+                $"the worktree at {worktree.Path} has uncommitted or untracked changes: {Shown(changes)}",
+                "commit or stash them first, or pass --force to discard them");
         }
 
-        var shown = string.Join(", ", changes.Take(ChangesShown).Select(c => c.Length > 3 ? c[3..] : c));
-        var more = changes.Length > ChangesShown ? $" and {changes.Length - ChangesShown} more" : string.Empty;
-        throw new GroveException(
-            $"the worktree at {worktree.Path} has uncommitted or untracked changes: {shown}{more}",
-            "commit or stash them first, or pass --force to discard them");
+        if (ignored.Count > 0)
+        {
+            throw new GroveException(
+                $"the worktree at {worktree.Path} holds ignored files that would be deleted with it: {Shown(ignored)}",
+                "copy what you need elsewhere first, or pass --force to delete them");
+        }
     }
+
+    private async Task RefuseIfUnmergedAsync(string branch, CancellationToken cancellationToken)
+    {
+        var git = _catalog.Git;
+        var upstream = await git.TryRunAsync(_catalog.CommonGitDirectory, ["rev-parse", "--verify", "--quiet", $"refs/heads/{branch}@{{upstream}}"], cancellationToken).ConfigureAwait(false);
+        var into = upstream.Succeeded ? upstream.StandardOutput.Trim() : "HEAD";
+        var merged = await git.TryRunAsync(_catalog.CommonGitDirectory, ["merge-base", "--is-ancestor", $"refs/heads/{branch}", into], cancellationToken).ConfigureAwait(false);
+        if (!merged.Succeeded)
+        {
+            throw new GroveException(
+                $"branch '{branch}' is not merged into {(upstream.Succeeded ? "its upstream" : "the primary worktree's HEAD")}, so --delete-branch would lose commits; nothing was removed",
+                $"merge it first, or drop --delete-branch (and delete it later with 'git branch -D {branch}' if you are sure)");
+        }
+    }
+
+    private static string Shown(List<string> paths) =>
+        string.Join(", ", paths.Take(ChangesShown)) + (paths.Count > ChangesShown ? $" and {paths.Count - ChangesShown} more" : string.Empty);
 }

@@ -30,6 +30,9 @@ public sealed record WorktreeSnapshot
 
     public required WorktreeState State { get; init; }
 
+    /// <summary>Why the app is in its state, for example the failing command or the exit code; null when all is well.</summary>
+    public string? StateReason { get; init; }
+
     public required bool IsLocked { get; init; }
 
     public string? LockReason { get; init; }

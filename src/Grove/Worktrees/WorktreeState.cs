@@ -9,6 +9,9 @@ public enum WorktreeState
     Starting,
     Running,
     Unhealthy,
+
+    /// <summary>Being stopped (on request, or to restart): no longer to be used, not yet gone.</summary>
+    Stopping,
     Exited,
     Failed,
     Stopped,

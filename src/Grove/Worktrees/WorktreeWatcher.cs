@@ -16,8 +16,8 @@ public sealed class WorktreeWatcher : IAsyncDisposable
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stop = new();
     private FileSystemWatcher? _watcher;
+    private readonly SnapshotPublisher _published = new();
     private Task? _loop;
-    private RepositorySnapshot? _current;
 
     public WorktreeWatcher(WorktreeCatalog catalog, TimeProvider? time = null)
     {
@@ -30,19 +30,23 @@ public sealed class WorktreeWatcher : IAsyncDisposable
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long to wait after a file event for git to finish writing.</summary>
-    public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>False turns file watching off, leaving only the poll (for file systems without change events).</summary>
     public bool WatchFiles { get; init; } = true;
 
     /// <summary>The latest snapshot; null before <see cref="StartAsync"/> returns.</summary>
-    public RepositorySnapshot? Current => Volatile.Read(ref _current);
+    public RepositorySnapshot? Current => _published.Current;
 
     /// <summary>The error of the last re-read, null once a re-read succeeds again.</summary>
     public Exception? LastError { get; private set; }
 
     /// <summary>Raised on the watcher's own task with each new snapshot.</summary>
-    public event EventHandler<RepositorySnapshot>? Changed;
+    public event EventHandler<RepositorySnapshot>? Changed
+    {
+        add => _published.Changed += value;
+        remove => _published.Changed -= value;
+    }
 
     /// <summary>Takes the first snapshot (errors surface here) and starts following changes.</summary>
     public async Task<RepositorySnapshot> StartAsync(CancellationToken cancellationToken = default)
@@ -54,44 +58,28 @@ public sealed class WorktreeWatcher : IAsyncDisposable
         }
 
         var first = await _catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
-        Volatile.Write(ref _current, first);
+        _published.Publish(first);
         _watcher = WatchFiles ? CreateFileWatcher() : null;
         _loop = Task.Run(() => LoopAsync(_stop.Token), CancellationToken.None);
         return first;
     }
 
     /// <summary>Asks for a re-read now, as a file event would.</summary>
-    public void Refresh() => _signal.Release();
-
-    /// <summary>Waits until a published snapshot satisfies <paramref name="condition"/>.</summary>
-    public async Task<RepositorySnapshot> WaitForAsync(Func<RepositorySnapshot, bool> condition, CancellationToken cancellationToken = default)
+    public void Refresh()
     {
-        ArgumentNullException.ThrowIfNull(condition);
-        var completion = new TaskCompletionSource<RepositorySnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnChanged(object? sender, RepositorySnapshot snapshot)
-        {
-            if (condition(snapshot))
-            {
-                completion.TrySetResult(snapshot);
-            }
-        }
-
-        Changed += OnChanged;
         try
         {
-            var current = Current;
-            if (current is not null && condition(current))
-            {
-                return current;
-            }
-
-            return await completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _signal.Release();
         }
-        finally
+        catch (ObjectDisposedException)
         {
-            Changed -= OnChanged;
+            // A late file event after the watcher was disposed.
         }
     }
+
+    /// <summary>Waits until a published snapshot satisfies <paramref name="condition"/>.</summary>
+    public Task<RepositorySnapshot> WaitForAsync(Func<RepositorySnapshot, bool> condition, CancellationToken cancellationToken = default) =>
+        _published.WaitForAsync(condition, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -142,14 +130,7 @@ public sealed class WorktreeWatcher : IAsyncDisposable
         {
             var next = await _catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
             LastError = null;
-            var previous = Current;
-            if (previous is not null && previous.SameWorktrees(next))
-            {
-                return;
-            }
-
-            Volatile.Write(ref _current, next);
-            Changed?.Invoke(this, next);
+            _published.Publish(next);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -81,6 +81,16 @@ public class LeasePlannerTests
     }
 
     [Fact]
+    public void Plan_PrimarySwitchesBranchWhileItsAppHoldsBase_KeepsBase()
+    {
+        var held = new Lease("/r", "main", "main", 4000, Now.AddDays(-1));
+
+        var lease = Assert.Single(LeasePlanner.Plan([held], [new("/r", "develop", true)], Policy(port => port != 4000)));
+
+        Assert.Equal(4000, lease.Port);
+    }
+
+    [Fact]
     public void Plan_MovedWorktree_TakesOverLeaseOfMissingFolder()
     {
         var held = new Lease("/old", "feature/login", "feature-login", 4555, Now.AddDays(-1));

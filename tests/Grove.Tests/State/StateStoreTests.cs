@@ -84,7 +84,7 @@ public class StateStoreTests
     }
 
     [Fact]
-    public void Open_Schema1Store_MigratedKeepingLeases()
+    public void Open_StoreFromBeforeDatabases_MigratedKeepingLeases()
     {
         using var folder = new TempFolder();
         var store = new StateStore(folder.Path);
@@ -92,7 +92,7 @@ public class StateStoreTests
         store.Use(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "DROP TABLE databases; DROP TABLE database_servers; PRAGMA user_version = 1;";
+            command.CommandText = "DROP TABLE databases; DROP TABLE database_servers; PRAGMA user_version = 2;";
             return command.ExecuteNonQuery();
         });
 

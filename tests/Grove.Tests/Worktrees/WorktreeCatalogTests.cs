@@ -40,7 +40,7 @@ public class WorktreeCatalogTests
         var first = await repo.Catalog().SnapshotAsync(Ct);
         var second = await repo.Catalog().SnapshotAsync(Ct);
 
-        Assert.True(first.SameWorktrees(second));
+        Assert.True(first.SameContent(second));
         Assert.Equal(6, first.Worktrees.Select(w => w.Port).Distinct().Count());
     }
 

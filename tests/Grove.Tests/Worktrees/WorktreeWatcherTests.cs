@@ -76,21 +76,23 @@ public class WorktreeWatcherTests
     }
 
     [Fact]
-    public async Task Watch_BrokenConfig_KeepsLastSnapshotAndReportsError()
+    public async Task Watch_BrokenConfig_GoesOnWithLastGoodConfigAndSaysWhy()
     {
         using var repo = TestRepository.Create();
         await using var watcher = new WorktreeWatcher(repo.Catalog()) { PollInterval = TimeSpan.FromMilliseconds(200) };
         var first = await watcher.StartAsync(Bounded.Token(Bounded.Process));
 
         File.WriteAllText(Path.Combine(repo.Primary, "grove.json"), "{ broken");
-        var deadline = DateTime.UtcNow + Notice;
-        while (watcher.LastError is null && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
+        var broken = await watcher.WaitForAsync(s => s.ConfigError is not null, Bounded.Token(Notice));
+        repo.AddWorktree("feature/still-followed");
+        var followed = await watcher.WaitForAsync(s => s.Find("feature/still-followed") is not null, Bounded.Token(Notice));
+        File.Delete(Path.Combine(repo.Primary, "grove.json"));
+        var fixedAgain = await watcher.WaitForAsync(s => s.ConfigError is null, Bounded.Token(Notice));
 
-        Assert.IsType<Grove.Configuration.ConfigException>(watcher.LastError);
-        Assert.Same(first, watcher.Current);
+        Assert.Contains("not valid JSON", broken.ConfigError, StringComparison.Ordinal);
+        Assert.Equal(first.Primary!.Port, followed.Primary!.Port);
+        Assert.Null(watcher.LastError);
+        Assert.Equal(2, fixedAgain.Worktrees.Length);
     }
 
     [Theory]

@@ -1,0 +1,159 @@
+using Grove.Contracts;
+using Grove.Gateway;
+using Grove.State;
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Grove.Cli.Output;
+using Grove.Supervision;
+using Grove.Worktrees;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Grove.Cli.Commands;
+
+/// <summary>
+/// <c>grove up</c>: runs every worktree's app, follows worktrees as they come and go, shows a
+/// live table (or, when the output is not a terminal, one line per change), and on Ctrl+C or
+/// SIGTERM stops every app before it exits.
+/// </summary>
+internal static class UpCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("up", "Run every worktree's app, each on its own port, and keep them running");
+        CommandAction.Set(command, async (parse, context, cancellationToken) =>
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+            {
+                signal.Cancel = true;
+                stop.Cancel();
+            });
+            try
+            {
+                if (context.Catalog.Runs.LiveSupervisor() is { } running)
+                {
+                    throw RunStore.AlreadyRunning(running); // before the gateway tries the port the running one holds
+                }
+
+                var entries = await context.Catalog.ListAsync(stop.Token).ConfigureAwait(false);
+                var config = await context.Catalog.LoadRepositoryConfigAsync(entries, stop.Token).ConfigureAwait(false);
+                await using var supervisor = new Supervisor(context.Catalog);
+
+                // The gateway first: a taken gateway port fails before any app starts.
+                await using var gateway = await GatewayServer.StartAsync(supervisor, new GatewayOptions { Port = config.GatewayPort }, stop.Token).ConfigureAwait(false);
+                var first = await supervisor.StartAsync(stop.Token).ConfigureAwait(false);
+                Console.Error.WriteLine($"grove up: {first.Worktrees.Length} worktree(s); all of them at {gateway.Url}; Ctrl+C stops every app and exits");
+                if (Console.IsOutputRedirected)
+                {
+                    await PrintChangesAsync(supervisor, stop.Token).ConfigureAwait(false);
+                }
+                else
+                {
+                    await ShowTableAsync(supervisor, stop.Token).ConfigureAwait(false);
+                }
+
+                Console.Error.WriteLine("grove up: stopping every app…");
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+
+            Console.Error.WriteLine("grove up: all apps stopped");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>For logs and scripts: one line per worktree whose state changed.</summary>
+    private static async Task PrintChangesAsync(Supervisor supervisor, CancellationToken cancellationToken)
+    {
+        var shown = new Dictionary<string, string>(StringComparer.Ordinal);
+        var changed = new SemaphoreSlim(1);
+        supervisor.Changed += (_, _) => changed.Release();
+        string? configError = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var current = supervisor.Current;
+            if (current?.ConfigError != configError)
+            {
+                configError = current?.ConfigError;
+                Console.Out.WriteLine($"{DateTimeOffset.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {(configError is null ? "grove.json is valid again" : $"grove.json: {configError}")}");
+            }
+
+            foreach (var w in current?.Worktrees ?? [])
+            {
+                var line = $"{w.Slug} {WorktreeStateNames.Of(w.State)} {w.Url} {w.GatewayUrl}{(w.StateReason is null ? string.Empty : $" ({w.StateReason})")}";
+                if (!shown.TryGetValue(w.Path, out var before) || before != line)
+                {
+                    shown[w.Path] = line;
+                    Console.Out.WriteLine($"{DateTimeOffset.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {line}");
+                }
+            }
+
+            try
+            {
+                await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>For people: a table redrawn in place on every change.</summary>
+    private static async Task ShowTableAsync(Supervisor supervisor, CancellationToken cancellationToken)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumns("Worktree", "Branch", "State", "URL", "Gateway URL", "Database");
+        await AnsiConsole.Live(table).AutoClear(false).StartAsync(async live =>
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                table.Rows.Clear();
+                var current = supervisor.Current;
+                table.Caption = current?.ConfigError is { } error ? new TableTitle(Markup.Escape($"grove.json: {error}"), new Style(Color.Red)) : null;
+                foreach (var w in current?.Worktrees ?? [])
+                {
+                    table.AddRow(new IRenderable[]
+                    {
+                        new Text(w.Slug + (w.IsPrimary ? " *" : string.Empty)),
+                        new Text(w.Branch ?? "(detached)"),
+                        new Text(WorktreeStateNames.Of(w.State) + (w.StateReason is null ? string.Empty : $": {w.StateReason}"), StateStyle(w.State)),
+                        new Text(w.Url),
+                        new Text(w.GatewayUrl),
+                        new Text("—"), // databases land with their own issue
+                    });
+                }
+
+                live.Refresh();
+                try
+                {
+                    await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }).ConfigureAwait(false);
+    }
+
+    private static Style StateStyle(WorktreeState state) => state switch
+    {
+        WorktreeState.Running => new Style(Color.Green),
+        WorktreeState.Failed or WorktreeState.Unhealthy => new Style(Color.Red),
+        WorktreeState.Exited => new Style(Color.Yellow),
+        WorktreeState.Stopped => new Style(Color.Grey),
+        _ => new Style(Color.Blue),
+    };
+}

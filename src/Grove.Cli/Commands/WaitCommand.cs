@@ -1,0 +1,74 @@
+using Grove.Contracts;
+using System.CommandLine;
+using Grove.Processes;
+using Grove.Supervision;
+using Grove.Cli.Output;
+using Grove.Worktrees;
+
+namespace Grove.Cli.Commands;
+
+/// <summary>
+/// <c>grove wait [worktree] [--timeout s]</c>: exits 0 once the app is healthy; otherwise exits 1
+/// with its state and the last lines of its log. Agents call it before end-to-end checks.
+/// </summary>
+internal static class WaitCommand
+{
+    private const int LogLinesShown = 20;
+
+    public static Command Create()
+    {
+        var target = new Argument<string?>("worktree") { Description = "Slug, branch or folder; default: the current worktree", Arity = ArgumentArity.ZeroOrOne };
+        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait (default 120)", DefaultValueFactory = _ => 120 };
+        var command = new Command("wait", "Wait until a worktree's app is healthy (exit 0), or report why not (exit 1)") { target, timeout };
+        CommandAction.Set(command, async (parse, context, cancellationToken) =>
+        {
+            var seconds = parse.GetValue(timeout);
+            if (seconds is <= 0 or > 86400)
+            {
+                throw new GroveException($"--timeout {seconds} is out of range", "pass a number of seconds from 1 to 86400");
+            }
+
+            var deadline = DateTimeOffset.UtcNow.AddSeconds(seconds);
+            WorktreeSnapshot worktree;
+            bool supervised;
+            while (true)
+            {
+                var snapshot = await context.Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+                worktree = context.Resolve(snapshot, parse.GetValue(target));
+                supervised = context.Catalog.Runs.LiveSupervisor() is not null;
+                if (supervised && worktree.State == WorktreeState.Running)
+                {
+                    Console.Out.WriteLine(worktree.Url);
+                    return 0;
+                }
+
+                var stoppedOnRequest = worktree.State == WorktreeState.Stopped && worktree.StateReason is not null;
+                if ((supervised && (worktree.State == WorktreeState.Failed || stoppedOnRequest)) || DateTimeOffset.UtcNow >= deadline)
+                {
+                    break;
+                }
+
+                await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+            }
+
+            var error = Console.Error;
+            await error.WriteLineAsync(supervised
+                ? $"grove: {worktree.Slug} is {WorktreeStateNames.Of(worktree.State)}{(worktree.StateReason is null ? string.Empty : $": {worktree.StateReason}")}"
+                : $"grove: no 'grove up' runs for this repository, so {worktree.Slug} is not running").ConfigureAwait(false);
+            await error.WriteLineAsync(supervised
+                ? $"  fix: see the log below ('grove logs {worktree.Slug}' for all of it), then '{(worktree.State == WorktreeState.Stopped ? "grove start" : "grove restart")} {worktree.Slug}'"
+                : "  fix: start it with 'grove up' (in another terminal or in the background)").ConfigureAwait(false);
+            var log = LogFiles.PathFor(context.Catalog.Store, worktree);
+            if (File.Exists(log))
+            {
+                foreach (var line in WorktreeLog.ReadLastLines(log, LogLinesShown))
+                {
+                    await error.WriteLineAsync($"  | {line}").ConfigureAwait(false);
+                }
+            }
+
+            return CommandAction.Failed;
+        });
+        return command;
+    }
+}

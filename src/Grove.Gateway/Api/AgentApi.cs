@@ -1,0 +1,135 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Grove.Contracts;
+using Grove.Processes;
+using Grove.Supervision;
+using Grove.Worktrees;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Grove.Gateway.Api;
+
+/// <summary>
+/// The agent API under <c>/_grove/</c> on the gateway's own host: list and get worktrees (the
+/// fields of <c>grove ls --json</c>), wait until one is healthy, restart/stop/start, tail logs,
+/// and a server-sent event stream of snapshots for the landing page.
+/// </summary>
+internal static class AgentApi
+{
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+
+    public static void Map(IEndpointRouteBuilder routes, IAppHost host)
+    {
+        var api = routes.MapGroup("/_grove");
+        api.MapGet("/worktrees", () => Results.Json(List(host), ContractJson.Default.ListWorktreeJson));
+        api.MapGet("/worktrees/{name}", (string name) => Found(host, name) is { } w
+            ? Results.Json(WorktreeJson.From(w), ContractJson.Default.WorktreeJson)
+            : NotFound(host, name));
+        api.MapPost("/worktrees/{name}/{verb:regex(^(restart|stop|start)$)}", (string name, string verb) =>
+        {
+            try
+            {
+                var message = host.Execute(name, Enum.Parse<RunnerCommand>(verb, ignoreCase: true));
+                return Results.Json(new Message(message), GatewayJson.Default.Message, statusCode: StatusCodes.Status202Accepted);
+            }
+            catch (GroveException ex)
+            {
+                return Results.Json(new Message(ex.Message, ex.Fix), GatewayJson.Default.Message, statusCode: StatusCodes.Status404NotFound);
+            }
+        });
+        api.MapGet("/worktrees/{name}/logs", (string name, int? tail) =>
+        {
+            var worktree = Found(host, name);
+            if (worktree is null)
+            {
+                return NotFound(host, name);
+            }
+
+            var path = host.LogPath(worktree);
+            var lines = File.Exists(path) ? WorktreeLog.ReadLastLines(path, Math.Clamp(tail ?? 100, 0, 10_000)) : [];
+            return Results.Text(string.Join('\n', lines) + (lines.Count > 0 ? "\n" : string.Empty), "text/plain; charset=utf-8");
+        });
+        api.MapGet("/worktrees/{name}/wait", async (string name, double? timeout, CancellationToken cancellationToken) =>
+        {
+            if (Found(host, name) is null)
+            {
+                return NotFound(host, name);
+            }
+
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(TimeSpan.FromSeconds(Math.Clamp(timeout ?? 60, 0, 3600)));
+            try
+            {
+                await host.WaitForAsync(s => s.Find(name)?.State is WorktreeState.Running or WorktreeState.Failed, limit.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Timed out: answer with the state it is in.
+            }
+
+            var worktree = Found(host, name);
+            return worktree is null
+                ? NotFound(host, name)
+                : Results.Json(WorktreeJson.From(worktree), ContractJson.Default.WorktreeJson,
+                    statusCode: worktree.State == WorktreeState.Running ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
+        api.MapGet("/events", (HttpContext context) => StreamAsync(context, host));
+    }
+
+    private static List<WorktreeJson> List(IAppHost host) => [.. (host.Current?.Worktrees ?? []).Select(WorktreeJson.From)];
+
+    private static WorktreeSnapshot? Found(IAppHost host, string name)
+    {
+        try
+        {
+            return host.Current?.Find(name);
+        }
+        catch (GroveException)
+        {
+            return null; // ambiguous
+        }
+    }
+
+    private static IResult NotFound(IAppHost host, string name) => Results.Json(
+        new Message($"no worktree is called '{name}'", $"known slugs: {string.Join(", ", (host.Current?.Worktrees ?? []).Select(w => w.Slug))}"),
+        GatewayJson.Default.Message, statusCode: StatusCodes.Status404NotFound);
+
+    /// <summary>Server-sent events: the whole list now, then again on every change.</summary>
+    private static async Task StreamAsync(HttpContext context, IAppHost host)
+    {
+        var cancellationToken = context.RequestAborted;
+        context.Response.Headers.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        var changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        void OnChanged(object? sender, RepositorySnapshot snapshot) => changes.Writer.TryWrite(true);
+        host.Changed += OnChanged;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var json = JsonSerializer.Serialize(List(host), ContractJson.Compact.ListWorktreeJson);
+                await context.Response.WriteAsync($"data: {json}\n\n", cancellationToken).ConfigureAwait(false);
+                await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                wait.CancelAfter(KeepAlive);
+                try
+                {
+                    await changes.Reader.ReadAsync(wait.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Nothing changed for a while: send the list again as a keep-alive.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The page went away.
+        }
+        finally
+        {
+            host.Changed -= OnChanged;
+        }
+    }
+}

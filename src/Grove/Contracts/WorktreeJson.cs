@@ -1,0 +1,64 @@
+using System.Text.Json.Serialization;
+using Grove.Databases;
+using Grove.Worktrees;
+
+namespace Grove.Contracts;
+
+/// <summary>One worktree in <c>grove ls --json</c> and <c>grove url --json</c>: a public contract (README).</summary>
+public sealed record WorktreeJson(
+    string Slug,
+    string? Branch,
+    string Path,
+    string? Head,
+    bool Primary,
+    bool Detached,
+    int Port,
+    string Url,
+    string GatewayUrl,
+    string State,
+    string? StateReason,
+    string Health,
+    bool Locked,
+    string? LockReason,
+    bool Prunable,
+    string? PrunableReason,
+    DatabaseJson? Database)
+{
+    public static WorktreeJson From(WorktreeSnapshot w) => From(w, null);
+
+    /// <summary>The worktree with its database (<see cref="Databases.DatabaseManager.Describe"/>): provider, name, connection string without password.</summary>
+    public static WorktreeJson From(WorktreeSnapshot w, DatabaseBranch? database)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        return new(
+            w.Slug, w.Branch, w.Path, w.Head, w.IsPrimary, w.IsDetached, w.Port, w.Url, w.GatewayUrl,
+            WorktreeStateNames.Of(w.State), w.StateReason, HealthOf(w.State), w.IsLocked, w.LockReason, w.IsPrunable, w.PrunableReason,
+            database is null ? null : new DatabaseJson(database.ProviderName, database.Name, database.DisplayConnectionString));
+    }
+
+    /// <summary><c>healthy</c> (running), <c>unhealthy</c>, or <c>unknown</c> (not running, or not checked yet).</summary>
+    public static string HealthOf(WorktreeState state) => state switch
+    {
+        WorktreeState.Running => "healthy",
+        WorktreeState.Unhealthy => "unhealthy",
+        _ => "unknown",
+    };
+}
+
+/// <summary>A worktree's database as scripts see it: never a password.</summary>
+public sealed record DatabaseJson(string Provider, string Name, string ConnectionString);
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(WorktreeJson))]
+[JsonSerializable(typeof(List<WorktreeJson>))]
+public sealed partial class ContractJson : JsonSerializerContext
+{
+    /// <summary>The same shapes on one line (for event streams).</summary>
+    public static ContractJson Compact => CompactInstance.Value;
+
+    private static readonly Lazy<ContractJson> CompactInstance = new(() =>
+        new ContractJson(new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase }));
+}

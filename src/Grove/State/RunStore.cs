@@ -1,0 +1,191 @@
+using System.Globalization;
+using Grove.Processes;
+using Grove.Worktrees;
+using Microsoft.Data.Sqlite;
+
+namespace Grove.State;
+
+/// <summary>What a running <c>grove up</c> last reported about one worktree's app.</summary>
+public sealed record RunRecord(string Path, string Slug, WorktreeState State, string? Reason, ProcessIdentity? Process, DateTimeOffset UpdatedAt);
+
+/// <summary>A request from another grove process to the running <c>grove up</c>.</summary>
+public sealed record SupervisorCommand(long Id, string Target, string Verb);
+
+/// <summary>
+/// The part of the state store that lets separate grove processes see and steer a running
+/// <c>grove up</c>: who supervises (process id and start time), each app's state and process,
+/// and a small queue of commands (restart, stop, start).
+/// </summary>
+public sealed class RunStore(StateStore store)
+{
+    private readonly StateStore _store = store ?? throw new ArgumentNullException(nameof(store));
+
+    /// <summary>
+    /// Records <paramref name="me"/> as the supervisor; refuses while another live one holds it.
+    /// Returns what a dead predecessor recorded (its apps may still run: orphans to stop) and
+    /// clears it, so no one mistakes those states for current ones.
+    /// </summary>
+    public IReadOnlyList<RunRecord> ClaimSupervisor(ProcessIdentity me, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(me);
+        var left = ReadAll();
+        return _store.Use(connection =>
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var holder = ReadSupervisor(connection, transaction);
+            if (holder is not null && holder != me && holder.IsAlive())
+            {
+                throw AlreadyRunning(holder);
+            }
+
+            Execute(connection, transaction, """
+                INSERT OR REPLACE INTO supervisor (id, pid, pid_start, started_at) VALUES (1, $pid, $start, $now);
+                DELETE FROM runs;
+                UPDATE commands SET done_at = $now, result = 'error: dropped, the grove up it was meant for is gone' WHERE done_at IS NULL;
+                """,
+                ("$pid", me.Pid), ("$start", me.StartTicks), ("$now", now.ToUnixTimeMilliseconds()));
+            transaction.Commit();
+            return left;
+        });
+    }
+
+    /// <summary>The error for a second <c>grove up</c> while <paramref name="holder"/> runs.</summary>
+    public static GroveException AlreadyRunning(ProcessIdentity holder)
+    {
+        ArgumentNullException.ThrowIfNull(holder);
+        return new GroveException(
+            $"'grove up' already runs for this repository (process {holder.Pid})",
+            "use that one ('grove ls', 'grove wait <worktree>'), or stop it before starting another");
+    }
+
+    /// <summary>Gives up the supervisor role and forgets every app's state.</summary>
+    public void ReleaseSupervisor(ProcessIdentity me)
+    {
+        ArgumentNullException.ThrowIfNull(me);
+        _store.Use(connection =>
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            if (ReadSupervisor(connection, transaction) == me)
+            {
+                Execute(connection, transaction, "DELETE FROM supervisor; DELETE FROM runs;");
+            }
+
+            transaction.Commit();
+            return 0;
+        });
+    }
+
+    /// <summary>The live supervisor, or null when no <c>grove up</c> runs.</summary>
+    public ProcessIdentity? LiveSupervisor() => _store.Use(connection =>
+    {
+        var holder = ReadSupervisor(connection, null);
+        return holder is not null && holder.IsAlive() ? holder : null;
+    });
+
+    public void Save(RunRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        _store.Use(connection =>
+        {
+            Execute(connection, null, """
+                INSERT OR REPLACE INTO runs (path, slug, state, reason, pid, pid_start, updated_at)
+                VALUES ($path, $slug, $state, $reason, $pid, $start, $now);
+                """,
+                ("$path", record.Path), ("$slug", record.Slug), ("$state", record.State.ToString()), ("$reason", record.Reason),
+                ("$pid", record.Process?.Pid), ("$start", record.Process?.StartTicks), ("$now", record.UpdatedAt.ToUnixTimeMilliseconds()));
+            return 0;
+        });
+    }
+
+    public void Forget(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        _store.Use(connection => Execute(connection, null, "DELETE FROM runs WHERE path = $path;", ("$path", path)));
+    }
+
+    public IReadOnlyList<RunRecord> ReadAll() => _store.Use(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT path, slug, state, reason, pid, pid_start, updated_at FROM runs;";
+        using var reader = command.ExecuteReader();
+        var records = new List<RunRecord>();
+        while (reader.Read())
+        {
+            var process = reader.IsDBNull(4) ? null : new ProcessIdentity(reader.GetInt32(4), reader.GetInt64(5));
+            var state = Enum.TryParse<WorktreeState>(reader.GetString(2), out var parsed) ? parsed : WorktreeState.Stopped;
+            records.Add(new RunRecord(reader.GetString(0), reader.GetString(1), state, reader.IsDBNull(3) ? null : reader.GetString(3), process,
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6))));
+        }
+
+        return (IReadOnlyList<RunRecord>)records;
+    });
+
+    /// <summary>Queues a command for the running supervisor; returns its id.</summary>
+    public long Enqueue(string target, string verb, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(target);
+        ArgumentException.ThrowIfNullOrWhiteSpace(verb);
+        return _store.Use(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO commands (target, verb, requested_at) VALUES ($target, $verb, $now) RETURNING id;";
+            command.Parameters.AddWithValue("$target", target);
+            command.Parameters.AddWithValue("$verb", verb);
+            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        });
+    }
+
+    public IReadOnlyList<SupervisorCommand> Pending() => _store.Use(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, target, verb FROM commands WHERE done_at IS NULL ORDER BY id;";
+        using var reader = command.ExecuteReader();
+        var pending = new List<SupervisorCommand>();
+        while (reader.Read())
+        {
+            pending.Add(new SupervisorCommand(reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return (IReadOnlyList<SupervisorCommand>)pending;
+    });
+
+    /// <summary>Records a command's result, unless it already has one (the first answer stands).</summary>
+    public void Complete(long id, string result, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        _store.Use(connection => Execute(connection, null, "UPDATE commands SET done_at = $now, result = $result WHERE id = $id AND done_at IS NULL;",
+            ("$now", now.ToUnixTimeMilliseconds()), ("$result", result), ("$id", id)));
+    }
+
+    /// <summary>The result of a finished command; null while it is still pending.</summary>
+    public string? Result(long id) => _store.Use(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT result FROM commands WHERE id = $id AND done_at IS NOT NULL;";
+        command.Parameters.AddWithValue("$id", id);
+        return command.ExecuteScalar() as string;
+    });
+
+    private static ProcessIdentity? ReadSupervisor(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT pid, pid_start FROM supervisor WHERE id = 1;";
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new ProcessIdentity(reader.GetInt32(0), reader.GetInt64(1)) : null;
+    }
+
+    private static int Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command.ExecuteNonQuery();
+    }
+}

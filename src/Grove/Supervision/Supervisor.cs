@@ -1,0 +1,263 @@
+using Grove.Processes;
+using Grove.State;
+using Grove.Worktrees;
+
+namespace Grove.Supervision;
+
+/// <summary>
+/// The engine behind <c>grove up</c>: follows the repository's worktrees live and keeps one
+/// <see cref="WorktreeRunner"/> per worktree, started when a worktree appears, restarted when it
+/// switches branch, stopped when it goes. Publishes a whole <see cref="RepositorySnapshot"/>
+/// (with app states) on every change, records states and process ids in the state store so
+/// other grove processes see them, stops the orphans a killed predecessor left, and serves the
+/// commands queued by other grove processes.
+/// </summary>
+public sealed class Supervisor : IAppHost, IAsyncDisposable
+{
+    private static readonly TimeSpan CommandPoll = TimeSpan.FromMilliseconds(250);
+    private readonly WorktreeCatalog _catalog;
+    private readonly SupervisorOptions _options;
+    private readonly IReadOnlyList<IWorktreeStep> _steps;
+    private readonly TimeProvider _time;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly Lock _gate = new();
+    private readonly Lock _publishing = new();
+    private readonly Dictionary<string, WorktreeRunner> _runners = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _reconcile = new(1, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ProcessIdentity _me = ProcessIdentity.Current;
+    private WorktreeWatcher? _watcher;
+    private readonly SnapshotPublisher _published = new();
+    private Task? _commandLoop;
+
+    public Supervisor(WorktreeCatalog catalog, SupervisorOptions? options = null, IReadOnlyList<IWorktreeStep>? steps = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        _catalog = new WorktreeCatalog(catalog.Git, catalog.CommonGitDirectory, time) { ReportRunStates = false };
+        _options = options ?? new SupervisorOptions();
+        _steps = steps ?? [];
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Every worktree with its app's state; null before <see cref="StartAsync"/>.</summary>
+    public RepositorySnapshot? Current => _published.Current;
+
+    /// <summary>Raised with each new snapshot (on a pool thread).</summary>
+    public event EventHandler<RepositorySnapshot>? Changed
+    {
+        add => _published.Changed += value;
+        remove => _published.Changed -= value;
+    }
+
+    /// <summary>Waits until a published snapshot satisfies <paramref name="condition"/>.</summary>
+    public Task<RepositorySnapshot> WaitForAsync(Func<RepositorySnapshot, bool> condition, CancellationToken cancellationToken = default) =>
+        _published.WaitForAsync(condition, cancellationToken);
+
+    /// <summary>Where a worktree's log file is (it exists once its app was started).</summary>
+    public string LogPath(WorktreeSnapshot worktree) => LogFiles.PathFor(_catalog.Store, worktree);
+
+    /// <summary>Claims the repository, stops orphans of an earlier run, and starts every worktree's app.</summary>
+    public async Task<RepositorySnapshot> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var left = _catalog.Runs.ClaimSupervisor(_me, _time.GetUtcNow());
+        await Task.WhenAll(left.Select(run => StopOrphanAsync(run, cancellationToken))).ConfigureAwait(false);
+        _watcher = new WorktreeWatcher(_catalog, _time);
+        _watcher.Changed += (_, snapshot) => _ = ReconcileAsync(snapshot);
+        var first = await _watcher.StartAsync(cancellationToken).ConfigureAwait(false);
+        await ReconcileAsync(first).ConfigureAwait(false);
+        _commandLoop = Task.Run(() => ServeCommandsAsync(_stop.Token), CancellationToken.None);
+        return Current!;
+    }
+
+    /// <summary>Runs <paramref name="command"/> on the worktree named by slug, branch or path.</summary>
+    public string Execute(string target, RunnerCommand command)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(target);
+        var worktree = Current?.Find(target) ?? throw new GroveException(
+            $"no worktree is called '{target}'",
+            $"name one by slug, branch or folder; known slugs: {string.Join(", ", Current?.Worktrees.Select(w => w.Slug) ?? [])}");
+        WorktreeRunner? runner;
+        lock (_gate)
+        {
+            _runners.TryGetValue(worktree.Path, out runner);
+        }
+
+        if (runner is null)
+        {
+            throw new GroveException($"the worktree '{target}' has no app runner (its folder is missing?)", "run 'grove ls' to see its state");
+        }
+
+        runner.Post(command);
+        return $"{command.ToString().ToLowerInvariant()} of {worktree.Slug} requested";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_watcher is not null)
+        {
+            await _watcher.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_commandLoop is not null)
+        {
+            await _commandLoop.ConfigureAwait(false);
+        }
+
+        await _reconcile.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        List<WorktreeRunner> runners;
+        lock (_gate)
+        {
+            runners = [.. _runners.Values];
+            _runners.Clear();
+        }
+
+        await Task.WhenAll(runners.Select(r => r.DisposeAsync().AsTask())).ConfigureAwait(false);
+        _catalog.Runs.ReleaseSupervisor(_me);
+        _http.Dispose();
+        _reconcile.Dispose();
+        _stop.Dispose();
+    }
+
+    /// <summary>Stops an app an earlier, killed grove left running, if it is still that very process.</summary>
+    private async Task StopOrphanAsync(RunRecord run, CancellationToken cancellationToken)
+    {
+        if (run.Process is not null && await ChildProcess.StopOrphanAsync(run.Process, _options.StopGrace, cancellationToken).ConfigureAwait(false))
+        {
+            using var log = new WorktreeLog(LogFiles.PathFor(_catalog.Store, run.Slug), _time);
+            log.Write("grove", $"stopped process {run.Process.Pid}, left running by an earlier grove that did not stop cleanly");
+        }
+    }
+
+    /// <summary>Brings the runners in line with a snapshot of the worktrees (one reconcile at a time).</summary>
+    private async Task ReconcileAsync(RepositorySnapshot snapshot)
+    {
+        try
+        {
+            await _reconcile.WaitAsync(_stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            var wanted = snapshot.Worktrees.Where(w => !w.IsPrunable).ToDictionary(w => w.Path, StringComparer.Ordinal);
+            List<WorktreeRunner> retired = [];
+            List<WorktreeRunner> added = [];
+            lock (_gate)
+            {
+                foreach (var (path, runner) in _runners.ToList())
+                {
+                    if (!wanted.TryGetValue(path, out var worktree) || !SameIdentity(runner.Worktree, worktree))
+                    {
+                        retired.Add(runner);
+                        _runners.Remove(path);
+                    }
+                }
+            }
+
+            await Task.WhenAll(retired.Select(r => r.DisposeAsync().AsTask())).ConfigureAwait(false);
+            foreach (var runner in retired.Where(r => !wanted.ContainsKey(r.Worktree.Path)))
+            {
+                _catalog.Runs.Forget(runner.Worktree.Path);
+            }
+
+            lock (_gate)
+            {
+                foreach (var worktree in wanted.Values.Where(w => !_runners.ContainsKey(w.Path)))
+                {
+                    var log = new WorktreeLog(LogFiles.PathFor(_catalog.Store, worktree), _time);
+                    var runner = new WorktreeRunner(worktree, log, _options, _steps, _time, _http, OnRunnerChanged);
+                    _runners[worktree.Path] = runner;
+                    added.Add(runner);
+                }
+            }
+
+            Publish(snapshot);
+            foreach (var runner in added)
+            {
+                runner.Start();
+            }
+        }
+        finally
+        {
+            _reconcile.Release();
+        }
+    }
+
+    private void OnRunnerChanged(WorktreeRunner runner)
+    {
+        var status = runner.Status;
+        _catalog.Runs.Save(new RunRecord(runner.Worktree.Path, runner.Worktree.Slug, status.State, status.Reason, status.Process, _time.GetUtcNow()));
+        var snapshot = _watcher?.Current;
+        if (snapshot is not null)
+        {
+            Publish(snapshot);
+        }
+    }
+
+    /// <summary>Publishes the discovered worktrees overlaid with their runners' states.</summary>
+    private void Publish(RepositorySnapshot discovered)
+    {
+        // One publisher at a time, so a later state is never overwritten by an earlier one.
+        lock (_publishing)
+        {
+            RepositorySnapshot next;
+            lock (_gate)
+            {
+                var worktrees = discovered.Worktrees.Select(w =>
+                    _runners.TryGetValue(w.Path, out var runner) && SameIdentity(runner.Worktree, w)
+                        ? w with { State = runner.Status.State, StateReason = runner.Status.Reason }
+                        : w);
+                next = discovered with { Worktrees = [.. worktrees], TakenAt = _time.GetUtcNow() };
+            }
+
+            _published.Publish(next);
+        }
+    }
+
+    private async Task ServeCommandsAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(CommandPoll, _time, cancellationToken).ConfigureAwait(false);
+                foreach (var command in _catalog.Runs.Pending())
+                {
+                    string result;
+                    try
+                    {
+                        result = Enum.TryParse<RunnerCommand>(command.Verb, ignoreCase: true, out var verb)
+                            ? Execute(command.Target, verb)
+                            : $"error: unknown command '{command.Verb}'";
+                    }
+                    catch (GroveException ex)
+                    {
+                        result = $"error: {ex.Message}";
+                    }
+
+                    _catalog.Runs.Complete(command.Id, result, _time.GetUtcNow());
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (GroveException)
+            {
+                // The store was busy or damaged for a moment; the next poll tries again.
+            }
+        }
+    }
+
+    private static bool SameIdentity(WorktreeSnapshot a, WorktreeSnapshot b) =>
+        a.Path == b.Path && a.Branch == b.Branch && a.Slug == b.Slug && a.Port == b.Port && a.GatewayUrl == b.GatewayUrl;
+}

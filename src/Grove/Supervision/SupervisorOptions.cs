@@ -1,0 +1,28 @@
+namespace Grove.Supervision;
+
+/// <summary>How <see cref="Supervisor"/> runs apps; the defaults suit a developer machine.</summary>
+public sealed record SupervisorOptions
+{
+    /// <summary>Time between SIGTERM and SIGKILL when an app is stopped.</summary>
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a running app's health endpoint is checked (while starting: every 50 ms).</summary>
+    public TimeSpan HealthInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a started app may take to answer its health endpoint before it shows Unhealthy.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Consecutive failed health checks that turn Running into Unhealthy.</summary>
+    public int UnhealthyAfter { get; init; } = 3;
+
+    /// <summary>Crashes in a row (each before the app was stable) after which the app shows Failed.</summary>
+    public int MaxCrashes { get; init; } = 5;
+
+    /// <summary>The first restart delay after a crash; it doubles with each crash in a row.</summary>
+    public TimeSpan RestartBackoff { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan RestartBackoffMax { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Healthy time after which an app counts as stable, and earlier crashes are forgiven.</summary>
+    public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(30);
+}

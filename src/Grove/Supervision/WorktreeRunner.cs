@@ -1,0 +1,365 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Grove.Configuration;
+using Grove.Ports;
+using Grove.Processes;
+using Grove.Worktrees;
+
+namespace Grove.Supervision;
+
+/// <summary>
+/// Runs one worktree's app: the steps before it (install, database), then the app itself in its
+/// own process group, its health checks, restarts with backoff after crashes, and the commands
+/// restart, stop and start. Every change of state is reported through the callback.
+/// </summary>
+internal sealed class WorktreeRunner : IAsyncDisposable
+{
+    private readonly SupervisorOptions _options;
+    private readonly IReadOnlyList<IWorktreeStep> _steps;
+    private readonly TimeProvider _time;
+    private readonly HttpClient _http;
+    private readonly Action<WorktreeRunner> _changed;
+    private readonly Channel<RunnerCommand> _commands = Channel.CreateUnbounded<RunnerCommand>();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _gate = new();
+    private Task? _loop;
+    private AppStatus _status = new(WorktreeState.Pending, null, null);
+
+    public WorktreeRunner(WorktreeSnapshot worktree, WorktreeLog log, SupervisorOptions options, IReadOnlyList<IWorktreeStep> steps, TimeProvider time, HttpClient http, Action<WorktreeRunner> changed)
+    {
+        Worktree = worktree;
+        Log = log;
+        _options = options;
+        _steps = steps;
+        _time = time;
+        _http = http;
+        _changed = changed;
+    }
+
+    /// <summary>The worktree as discovered (its own state fields are not kept up to date here).</summary>
+    public WorktreeSnapshot Worktree { get; }
+
+    public WorktreeLog Log { get; }
+
+    public AppStatus Status => Volatile.Read(ref _status);
+
+    public void Start() => _loop = Task.Run(() => LoopAsync(_stop.Token));
+
+    /// <summary>
+    /// Queues a command. A restart or stop shows <see cref="WorktreeState.Stopping"/> at once, so
+    /// nobody takes the old process for the running app while it is being stopped.
+    /// </summary>
+    public void Post(RunnerCommand command)
+    {
+        lock (_gate)
+        {
+            _commands.Writer.TryWrite(command);
+            if (command != RunnerCommand.Start && Status.State is WorktreeState.Starting or WorktreeState.Running or WorktreeState.Unhealthy)
+            {
+                Set(WorktreeState.Stopping, $"{command.ToString().ToLowerInvariant()} requested", Status.Process);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+
+        _stop.Dispose();
+        Log.Dispose();
+    }
+
+    private async Task LoopAsync(CancellationToken cancellationToken)
+    {
+        var wanted = true;
+        var crashes = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!wanted)
+                {
+                    Set(WorktreeState.Stopped, "stopped on request");
+                    wanted = Apply(await _commands.Reader.ReadAsync(cancellationToken).ConfigureAwait(false));
+                    continue;
+                }
+
+                var outcome = await RunOnceAsync(crashes, cancellationToken).ConfigureAwait(false);
+                switch (outcome)
+                {
+                    case Outcome.Command command:
+                        wanted = Apply(command.Value);
+                        crashes = 0;
+                        break;
+                    case Outcome.Crashed crashed:
+                        crashes = crashed.Stable ? 1 : crashes + 1;
+                        if (crashes >= _options.MaxCrashes)
+                        {
+                            Set(WorktreeState.Failed, $"exited {crashes} times in a row, last with code {crashed.ExitCode}; see 'grove logs {Worktree.Slug}'");
+                            wanted = Apply(await _commands.Reader.ReadAsync(cancellationToken).ConfigureAwait(false));
+                            crashes = 0;
+                            break;
+                        }
+
+                        var delay = Backoff(crashes);
+                        Set(WorktreeState.Exited, string.Create(CultureInfo.InvariantCulture, $"exited with code {crashed.ExitCode}; restarting in {delay.TotalSeconds:0.#} s"));
+                        var next = await WaitForCommandAsync(delay, cancellationToken).ConfigureAwait(false);
+                        if (next is not null)
+                        {
+                            wanted = Apply(next.Value);
+                            crashes = 0;
+                        }
+
+                        break;
+                    case Outcome.Blocked blocked:
+                        Set(WorktreeState.Failed, blocked.Reason);
+                        wanted = Apply(await _commands.Reader.ReadAsync(cancellationToken).ConfigureAwait(false));
+                        break;
+                    case Outcome.Idle idle:
+                        Set(WorktreeState.Stopped, idle.Reason);
+                        wanted = Apply(await _commands.Reader.ReadAsync(cancellationToken).ConfigureAwait(false));
+                        break;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Never let one worktree's runner die silently: show why and wait for a command.
+                Log.Write("grove", $"runner error: {ex}");
+                Set(WorktreeState.Failed, $"Grove could not run this app: {ex.Message}");
+                try
+                {
+                    wanted = Apply(await _commands.Reader.ReadAsync(cancellationToken).ConfigureAwait(false));
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+
+        Set(WorktreeState.Stopped, null);
+    }
+
+    /// <summary>Prepares and starts the app once, and supervises it until it exits or a command comes.</summary>
+    private async Task<Outcome> RunOnceAsync(int crashes, CancellationToken cancellationToken)
+    {
+        GroveConfig config;
+        try
+        {
+            config = GroveConfigLoader.LoadFromWorktree(Worktree.Path);
+        }
+        catch (ConfigException ex)
+        {
+            return new Outcome.Blocked(ex.Message);
+        }
+
+        if (config.App is null)
+        {
+            return new Outcome.Idle($"no app configured: add \"app\" to {GroveConfig.FileName} in this worktree");
+        }
+
+        var environment = new List<KeyValuePair<string, string>>();
+        foreach (var step in _steps)
+        {
+            Set(step.State, null);
+            try
+            {
+                environment.AddRange(await step.RunAsync(Worktree, config, Log, cancellationToken).ConfigureAwait(false));
+            }
+            catch (GroveException ex)
+            {
+                Log.Write("grove", ex.Message);
+                return new Outcome.Blocked(ex.Message);
+            }
+        }
+
+        var run = config.App.Run;
+        var folder = Path.GetFullPath(run.WorkingDirectory, Worktree.Path);
+        var program = Directory.Exists(folder) ? CommandLocator.Find(run.Command, folder) : null;
+        if (program is null)
+        {
+            return new Outcome.Blocked(Directory.Exists(folder)
+                ? $"the app command '{run.Command}' was not found (PATH, or relative to {run.WorkingDirectory}); fix app.command in {GroveConfig.FileName}"
+                : $"the app folder '{run.WorkingDirectory}' does not exist in this worktree; fix app.workingDirectory in {GroveConfig.FileName}");
+        }
+
+        if (!PortProbe.IsFree(Worktree.Port))
+        {
+            return new Outcome.Blocked($"port {Worktree.Port} is held by another program; stop it, then 'grove restart {Worktree.Slug}'");
+        }
+
+        Set(WorktreeState.Starting, crashes > 0 ? $"restart {crashes} after a crash" : null);
+        var spec = new ProcessSpec(program, run.Args, folder) { Environment = AppEnvironment(config, environment) };
+        Log.Write("grove", $"starting {run.Command} {string.Join(' ', run.Args)} on port {Worktree.Port}");
+        await using var child = ChildProcess.Start(spec, (error, line) => Log.Write(error ? "err" : "out", line));
+        Set(WorktreeState.Starting, _status.Reason, child.Identity);
+        var outcome = await SuperviseAsync(child, config.App.HealthPath, cancellationToken).ConfigureAwait(false);
+        if (outcome is Outcome.Command or Outcome.Stopping)
+        {
+            Log.Write("grove", "stopping the app");
+            await child.StopAsync(_options.StopGrace, CancellationToken.None).ConfigureAwait(false);
+            Log.Write("grove", "the app has stopped");
+        }
+
+        return outcome is Outcome.Stopping ? throw new OperationCanceledException(cancellationToken) : outcome;
+    }
+
+    private async Task<Outcome> SuperviseAsync(ChildProcess child, string healthPath, CancellationToken cancellationToken)
+    {
+        var started = _time.GetUtcNow();
+        var healthyFrom = (DateTimeOffset?)null;
+        var failures = 0;
+        var health = new Uri($"{Worktree.Url}{healthPath}");
+        while (true)
+        {
+            var interval = healthyFrom is null ? TimeSpan.FromMilliseconds(50) : _options.HealthInterval;
+            using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var waitCommand = _commands.Reader.WaitToReadAsync(tick.Token).AsTask();
+            var delay = Task.Delay(interval, _time, tick.Token);
+            var first = await Task.WhenAny(child.Exited, waitCommand, delay).ConfigureAwait(false);
+            await tick.CancelAsync().ConfigureAwait(false);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return new Outcome.Stopping();
+            }
+
+            if (first == child.Exited)
+            {
+                var code = await child.Exited.ConfigureAwait(false);
+                Log.Write("grove", string.Create(CultureInfo.InvariantCulture, $"the app exited with code {code}"));
+                var stable = healthyFrom is not null && _time.GetUtcNow() - healthyFrom >= _options.StableAfter;
+                return new Outcome.Crashed(code, stable);
+            }
+
+            if (_commands.Reader.TryRead(out var command))
+            {
+                if (command == RunnerCommand.Start)
+                {
+                    Log.Write("grove", "start requested, but the app already runs");
+                    continue;
+                }
+
+                return new Outcome.Command(command);
+            }
+
+            if (await IsHealthyAsync(health, cancellationToken).ConfigureAwait(false))
+            {
+                failures = 0;
+                healthyFrom ??= _time.GetUtcNow();
+                lock (_gate)
+                {
+                    // A restart or stop posted meanwhile keeps its Stopping state.
+                    if (Status.State != WorktreeState.Running && !_commands.Reader.TryPeek(out _))
+                    {
+                        Set(WorktreeState.Running, null, child.Identity);
+                    }
+                }
+            }
+            else if (healthyFrom is not null && ++failures >= _options.UnhealthyAfter && Status.State == WorktreeState.Running)
+            {
+                Set(WorktreeState.Unhealthy, $"{failures} health checks of {healthPath} failed in a row", child.Identity);
+            }
+            else if (healthyFrom is null && _time.GetUtcNow() - started > _options.StartTimeout && Status.State == WorktreeState.Starting)
+            {
+                Set(WorktreeState.Unhealthy, $"no healthy answer from {healthPath} within {_options.StartTimeout.TotalSeconds:0} s of starting", child.Identity);
+            }
+        }
+    }
+
+    private async Task<bool> IsHealthyAsync(Uri health, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            using var response = await _http.GetAsync(health, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private Dictionary<string, string?> AppEnvironment(GroveConfig config, List<KeyValuePair<string, string>> fromSteps)
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (key, value) in config.App!.Env)
+        {
+            environment[key] = value;
+        }
+
+        foreach (var (key, value) in fromSteps.Concat(WorktreeEnvironment.For(Worktree)))
+        {
+            environment[key] = value;
+        }
+
+        environment.TryAdd("OTEL_SERVICE_NAME", Worktree.Slug);
+        return environment;
+    }
+
+    private async Task<RunnerCommand?> WaitForCommandAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(delay);
+        try
+        {
+            return await _commands.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    private bool Apply(RunnerCommand command)
+    {
+        Log.Write("grove", $"{command.ToString().ToLowerInvariant()} requested");
+        return command != RunnerCommand.Stop;
+    }
+
+    private TimeSpan Backoff(int crashes)
+    {
+        var factor = Math.Pow(2, Math.Max(0, crashes - 1));
+        return TimeSpan.FromTicks((long)Math.Min(_options.RestartBackoff.Ticks * factor, _options.RestartBackoffMax.Ticks));
+    }
+
+    private void Set(WorktreeState state, string? reason, ProcessIdentity? process = null)
+    {
+        var next = new AppStatus(state, reason, process);
+        if (next == Volatile.Read(ref _status))
+        {
+            return;
+        }
+
+        Volatile.Write(ref _status, next);
+        Log.Write("grove", reason is null ? $"state {state}" : $"state {state}: {reason}");
+        _changed(this);
+    }
+
+    private abstract record Outcome
+    {
+        public sealed record Command(RunnerCommand Value) : Outcome;
+
+        public sealed record Crashed(int ExitCode, bool Stable) : Outcome;
+
+        public sealed record Blocked(string Reason) : Outcome;
+
+        public sealed record Idle(string Reason) : Outcome;
+
+        public sealed record Stopping : Outcome;
+    }
+}

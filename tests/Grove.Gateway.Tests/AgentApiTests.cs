@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Grove.Supervision;
+using Grove.Worktrees;
+
+namespace Grove.Gateway.Tests;
+
+public class AgentApiTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<(InMemoryHost Host, GatewayServer Gateway, HttpClient Http)> StartAsync(params WorktreeSnapshot[] worktrees)
+    {
+        var host = new InMemoryHost();
+        host.Publish(worktrees);
+        var gateway = await GatewayServer.StartAsync(host, new GatewayOptions { Port = 0 }, Ct);
+        return (host, gateway, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gateway.Port}/") });
+    }
+
+    [Fact]
+    public async Task List_HasLsFieldsPlusStateAndHealth()
+    {
+        var (_, gateway, http) = await StartAsync(InMemoryHost.Worktree("alpha", 4100), InMemoryHost.Worktree("beta", 4200, WorktreeState.Failed, "bad"));
+        await using var _ = gateway;
+        using var __ = http;
+
+        using var list = JsonDocument.Parse(await http.GetStringAsync(new Uri("/_grove/worktrees", UriKind.Relative), Ct));
+
+        var beta = list.RootElement.EnumerateArray().Single(w => w.GetProperty("slug").GetString() == "beta");
+        Assert.Equal("failed", beta.GetProperty("state").GetString());
+        Assert.Equal("bad", beta.GetProperty("stateReason").GetString());
+        Assert.Equal("unknown", beta.GetProperty("health").GetString());
+        Assert.Equal(4200, beta.GetProperty("port").GetInt32());
+        var alpha = await http.GetFromJsonAsync<JsonElement>(new Uri("/_grove/worktrees/alpha", UriKind.Relative), Ct);
+        Assert.Equal("healthy", alpha.GetProperty("health").GetString());
+        using var missing = await http.GetAsync(new Uri("/_grove/worktrees/nope", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("alpha", await missing.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Wait_ReturnsOnceRunningOr503WithStateOnTimeout()
+    {
+        var (host, gateway, http) = await StartAsync(InMemoryHost.Worktree("alpha", 4100, WorktreeState.Starting));
+        await using var _ = gateway;
+        using var __ = http;
+
+        using var timedOut = await http.GetAsync(new Uri("/_grove/worktrees/alpha/wait?timeout=0.3", UriKind.Relative), Ct);
+        var waiting = http.GetAsync(new Uri("/_grove/worktrees/alpha/wait?timeout=30", UriKind.Relative), Ct);
+        await Task.Delay(200, Ct);
+        host.Publish(InMemoryHost.Worktree("alpha", 4100));
+        using var healthy = await waiting.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, timedOut.StatusCode);
+        Assert.Contains("\"starting\"", await timedOut.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
+    }
+
+    [Fact]
+    public async Task Restart_ReachesTheSupervisor()
+    {
+        var (host, gateway, http) = await StartAsync(InMemoryHost.Worktree("alpha", 4100));
+        await using var _ = gateway;
+        using var __ = http;
+
+        using var accepted = await http.PostAsync(new Uri("/_grove/worktrees/alpha/restart", UriKind.Relative), null, Ct);
+        using var unknown = await http.PostAsync(new Uri("/_grove/worktrees/nope/restart", UriKind.Relative), null, Ct);
+        using var badVerb = await http.PostAsync(new Uri("/_grove/worktrees/alpha/explode", UriKind.Relative), null, Ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal(("alpha", RunnerCommand.Restart), Assert.Single(host.Commands));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, badVerb.StatusCode);
+    }
+
+    [Fact]
+    public async Task Logs_TailOfTheLogFile()
+    {
+        using var folder = new TempFolder();
+        var (host, gateway, http) = await StartAsync(InMemoryHost.Worktree("alpha", 4100));
+        host.LogFolder = folder.Path;
+        await File.WriteAllLinesAsync(Path.Combine(folder.Path, "alpha.log"), Enumerable.Range(1, 50).Select(i => $"line {i}"), Ct);
+        await using var _ = gateway;
+        using var __ = http;
+
+        var tail = await http.GetStringAsync(new Uri("/_grove/worktrees/alpha/logs?tail=3", UriKind.Relative), Ct);
+
+        Assert.Equal("line 48\nline 49\nline 50\n", tail);
+    }
+
+    [Fact]
+    public async Task Events_StreamSnapshotsAsTheyChange()
+    {
+        var (host, gateway, http) = await StartAsync(InMemoryHost.Worktree("alpha", 4100));
+        await using var _ = gateway;
+        using var __ = http;
+
+        using var response = await http.GetAsync(new Uri("/_grove/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, Ct);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(Ct));
+        var first = await reader.ReadLineAsync(Ct);
+        host.Publish(InMemoryHost.Worktree("alpha", 4100), InMemoryHost.Worktree("beta", 4200));
+        string? second = null;
+        while (second is null || !second.StartsWith("data:", StringComparison.Ordinal))
+        {
+            second = await reader.ReadLineAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        }
+
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"alpha\"", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"beta\"", first, StringComparison.Ordinal);
+        Assert.Contains("\"beta\"", second, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+// Flags: --ignore-sigterm, --exit <code> (exit at once), --exit-after <ms> <code>,
+// --unhealthy (health answers 503), --spawn-child (leaves a 'sleep' child in its process group).
+var flags = args.ToList();
+string? Value(string flag, int offset = 1) => flags.IndexOf(flag) is var i and >= 0 && i + offset < flags.Count ? flags[i + offset] : null;
+
+if (Value("--exit") is { } exitNow)
+{
+    Console.Error.WriteLine($"test app: exiting at once with {exitNow}");
+    return int.Parse(exitNow, CultureInfo.InvariantCulture);
+}
+
+using var ignoreTerm = flags.Contains("--ignore-sigterm")
+    ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+    {
+        Console.WriteLine("test app: ignoring SIGTERM");
+        context.Cancel = true;
+    })
+    : null;
+
+if (flags.Contains("--spawn-child"))
+{
+    using var child = Process.Start(new ProcessStartInfo("sleep", "1000") { UseShellExecute = false });
+    File.WriteAllText(Path.Combine(AppContext.BaseDirectory, $"child-{Environment.GetEnvironmentVariable("GROVE_SLUG")}.pid"), child!.Id.ToString(CultureInfo.InvariantCulture));
+}
+
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.Logging.ClearProviders();
+if (ignoreTerm is not null)
+{
+    // The default host lifetime stops the app on SIGTERM; this one leaves signals alone.
+    builder.Services.AddSingleton<IHostLifetime, DeafLifetime>();
+}
+
+var app = builder.Build();
+var unhealthy = flags.Contains("--unhealthy");
+app.MapGet("/", () => $"branch={Environment.GetEnvironmentVariable("GROVE_BRANCH")} slug={Environment.GetEnvironmentVariable("GROVE_SLUG")} port={Environment.GetEnvironmentVariable("PORT")} pid={Environment.ProcessId}");
+app.MapGet("/health", () => unhealthy ? Results.StatusCode(503) : Results.Ok("healthy"));
+
+if (Value("--exit-after") is { } delay)
+{
+    var code = int.Parse(Value("--exit-after", 2) ?? "1", CultureInfo.InvariantCulture);
+    _ = Task.Delay(int.Parse(delay, CultureInfo.InvariantCulture)).ContinueWith(_ => Environment.Exit(code), TaskScheduler.Default);
+}
+
+Console.WriteLine($"test app: listening for {Environment.GetEnvironmentVariable("GROVE_SLUG")} on {Environment.GetEnvironmentVariable("ASPNETCORE_URLS")}");
+await app.RunAsync();
+return 0;
+
+/// <summary>A host lifetime that ignores every signal.</summary>
+internal sealed class DeafLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
