@@ -26,7 +26,14 @@ internal sealed class InstallMarkers(DependencyPaths paths)
         File.Move(temporary, file, overwrite: true);
     }
 
-    public void Remove(string worktreePath, string stepId) => File.Delete(MarkerFile(worktreePath, stepId));
+    public void Remove(string worktreePath, string stepId)
+    {
+        var file = MarkerFile(worktreePath, stepId);
+        if (File.Exists(file))
+        {
+            File.Delete(file);
+        }
+    }
 
     /// <summary>Other worktrees whose step <paramref name="stepId"/> was installed from <paramref name="key"/>.</summary>
     public IEnumerable<string> WorktreesWith(string stepId, string key, string exceptWorktree)
