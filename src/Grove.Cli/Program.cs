@@ -12,4 +12,5 @@ root.Subcommands.Add(EnvCommand.Create());
 root.Subcommands.Add(NewCommand.Create());
 root.Subcommands.Add(RemoveCommand.Create());
 root.Subcommands.Add(StateCommand.Create());
+root.Subcommands.Add(InstallCommand.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -47,6 +47,16 @@ public static class NpmProject
         await File.WriteAllTextAsync(Path.Combine(folder, "package-lock.json"), lockfile);
     }
 
+    /// <summary>A repository whose primary worktree holds a committed npm project (node_modules git-ignored).</summary>
+    public static async Task<TestRepository> CreateRepositoryAsync(IReadOnlyDictionary<string, string> dependencies)
+    {
+        var repo = TestRepository.Create();
+        await File.WriteAllTextAsync(Path.Combine(repo.Primary, ".gitignore"), "node_modules/\n");
+        await WriteAsync(repo.Primary, dependencies);
+        repo.CommitAll("npm project");
+        return repo;
+    }
+
     private static async Task<string> ResolveAsync(string manifest)
     {
         using var scratch = new TempFolder("grove-npm-lock");

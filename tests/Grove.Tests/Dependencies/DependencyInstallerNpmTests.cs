@@ -134,7 +134,7 @@ public class DependencyInstallerNpmTests
     [Fact]
     public async Task EnsureInstalled_OutputNotIgnored_InstallsRatherThanCopying()
     {
-        using var fixture = await InstallerFixture.CreateNpmAsync(gitignore: string.Empty);
+        using var fixture = await InstallerFixture.CreateAsync(folder => NpmProject.WriteAsync(folder, NpmProject.Small), gitignore: string.Empty);
         var linked = fixture.Repo.AddWorktree("feature/not-ignored");
         await fixture.EnsureAsync(fixture.Repo.Primary);
 

@@ -43,13 +43,12 @@ internal sealed class InstallerFixture : IDisposable
         }
 
         await write(repo.Primary);
-        repo.Git(repo.Primary, "add", "-A");
-        repo.Git(repo.Primary, "commit", "-q", "-m", "project");
+        repo.CommitAll("project");
         return new InstallerFixture(repo);
     }
 
-    public static Task<InstallerFixture> CreateNpmAsync(string gitignore = "node_modules/\n") =>
-        CreateAsync(folder => NpmProject.WriteAsync(folder, NpmProject.Small), gitignore);
+    public static async Task<InstallerFixture> CreateNpmAsync() =>
+        new(await NpmProject.CreateRepositoryAsync(NpmProject.Small));
 
     public async Task<WorktreeSnapshot> WorktreeAsync(string path)
     {
