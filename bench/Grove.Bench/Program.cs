@@ -8,6 +8,7 @@ var runs = runsIndex >= 0 && runsIndex + 1 < args.Length ? int.Parse(args[runsIn
 var benchmarks = new Dictionary<string, Func<Task<bool>>>(StringComparer.Ordinal)
 {
     ["ls"] = () => ListBenchmark.RunAsync(runs),
+    ["deps"] = () => DependencyBenchmark.RunAsync(runs),
 };
 
 if (name != "all" && !benchmarks.ContainsKey(name))
