@@ -23,6 +23,33 @@ public static class ChildProcess
         return int.Parse((await File.ReadAllTextAsync(pidFile, cancellationToken)).Trim(), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Starts <paramref name="run"/> (a shell that writes its grandchild's pid to
+    /// <paramref name="pidFile"/>), cancels it once the pid is there, and throws unless the run
+    /// ends cancelled and the grandchild is gone.
+    /// </summary>
+    public static async Task CancelAndExpectTreeGoneAsync(Func<CancellationToken, Task> run, string pidFile, CancellationToken cancellationToken)
+    {
+        using var cancel = new CancellationTokenSource();
+        var running = run(cancel.Token);
+        var child = await WaitForPidAsync(pidFile, cancellationToken);
+        await cancel.CancelAsync();
+        try
+        {
+            await running.WaitAsync(Bounded.Process, cancellationToken);
+            throw new InvalidOperationException("the run finished instead of being cancelled");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Expected.
+        }
+
+        if (IsAlive(child))
+        {
+            throw new InvalidOperationException($"grandchild {child} survived the cancellation");
+        }
+    }
+
     /// <summary>Whether a process still runs after up to 5 s of grace (a zombie counts as gone).</summary>
     public static bool IsAlive(int pid)
     {

@@ -58,23 +58,27 @@ public static class DependencyDetector
 
         if (names.Contains("pnpm-lock.yaml"))
         {
-            return NodeStep(Ecosystem.Pnpm, folder, "pnpm", ["install", "--frozen-lockfile"], "pnpm-lock.yaml", ".modules.yaml", names, ["pnpm-workspace.yaml"]);
+            // pnpm's own node_modules is hard links into its store already: it never edits a file in place.
+            return NodeStep(Ecosystem.Pnpm, folder, "pnpm", ["install", "--frozen-lockfile"], "pnpm-lock.yaml", ".modules.yaml", names, ["pnpm-workspace.yaml"], hardlinks: true);
         }
 
         if (names.Contains("yarn.lock"))
         {
             // Yarn 2+ (a .yarnrc.yml) may use Plug'n'Play, which keeps no node_modules: installed, never copied.
             return names.Contains(".yarnrc.yml")
-                ? NodeStep(Ecosystem.Yarn, folder, "yarn", ["install", "--immutable"], "yarn.lock", null, names, [".yarnrc.yml"])
-                : NodeStep(Ecosystem.Yarn, folder, "yarn", ["install", "--frozen-lockfile"], "yarn.lock", ".yarn-integrity", names, [".yarnrc"]);
+                ? NodeStep(Ecosystem.Yarn, folder, "yarn", ["install", "--immutable"], "yarn.lock", null, names, [".yarnrc.yml"], hardlinks: false)
+                : NodeStep(Ecosystem.Yarn, folder, "yarn", ["install", "--frozen-lockfile"], "yarn.lock", ".yarn-integrity", names, [".yarnrc"], hardlinks: false);
         }
 
         var npmLock = names.Contains("npm-shrinkwrap.json") ? "npm-shrinkwrap.json" : names.Contains("package-lock.json") ? "package-lock.json" : null;
-        return npmLock is null ? null : NodeStep(Ecosystem.Npm, folder, "npm", ["ci"], npmLock, ".package-lock.json", names, []);
+        // npm and Yarn 1 lay out plain files that people and tools (patch-package, a debugging
+        // edit) change in place: a hard link would carry such a change into every worktree and
+        // the cache, so their trees are cloned or copied, never linked.
+        return npmLock is null ? null : NodeStep(Ecosystem.Npm, folder, "npm", ["ci"], npmLock, ".package-lock.json", names, [], hardlinks: false);
     }
 
     private static InstallStep NodeStep(
-        Ecosystem ecosystem, string folder, string program, IReadOnlyList<string> args, string lockfile, string? sentinel, HashSet<string?> names, IReadOnlyList<string> extraInputs)
+        Ecosystem ecosystem, string folder, string program, IReadOnlyList<string> args, string lockfile, string? sentinel, HashSet<string?> names, IReadOnlyList<string> extraInputs, bool hardlinks)
     {
         var inputs = new[] { "package.json", lockfile, ".npmrc" }.Concat(extraInputs)
             .Where(names.Contains)
@@ -90,7 +94,7 @@ public static class DependencyDetector
             sentinel is null ? null : $"{output}/{sentinel}",
             [RepositoryFiles.Join(folder, sentinel is null ? ".yarn/install-state.gz" : "node_modules")],
             ["node", program],
-            AllowsHardlinks: true);
+            hardlinks);
     }
 
     private static InstallStep? DetectPython(string folder, HashSet<string?> names)

@@ -18,21 +18,7 @@ public static class ProcessRunner
         using var process = Start(spec);
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        try
-        {
-            if (spec.StandardInput is not null)
-            {
-                await process.StandardInput.WriteAsync(spec.StandardInput.AsMemory(), cancellationToken).ConfigureAwait(false);
-            }
-
-            process.StandardInput.Close();
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            KillTree(process);
-            throw;
-        }
+        await FeedAndWaitAsync(process, spec, cancellationToken).ConfigureAwait(false);
 
         return new ProcessResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
     }
@@ -60,6 +46,15 @@ public static class ProcessRunner
 
         var stdout = PumpLinesAsync(process.StandardOutput, Deliver);
         var stderr = PumpLinesAsync(process.StandardError, Deliver);
+        await FeedAndWaitAsync(process, spec, cancellationToken).ConfigureAwait(false);
+
+        await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
+        return process.ExitCode;
+    }
+
+    /// <summary>Writes the spec's standard input, closes it, and waits for the exit; cancelling kills the tree.</summary>
+    private static async Task FeedAndWaitAsync(Process process, ProcessSpec spec, CancellationToken cancellationToken)
+    {
         try
         {
             if (spec.StandardInput is not null)
@@ -75,9 +70,6 @@ public static class ProcessRunner
             KillTree(process);
             throw;
         }
-
-        await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
-        return process.ExitCode;
     }
 
     private static async Task PumpLinesAsync(StreamReader reader, Action<string> onLine)

@@ -95,14 +95,11 @@ public class DependencyInstallerTests
         using var fixture = await InstallerFixture.CreateAsync(_ => Task.CompletedTask);
         var pidFile = Path.Combine(fixture.Repo.Root, "child.pid");
         var config = GroveConfigLoader.Parse($$"""{ "install": [ { "command": "sh", "args": ["-c", "sleep 300 & echo $! > '{{pidFile}}'; wait"] } ] }""");
-        using var cancel = new CancellationTokenSource();
 
-        var run = fixture.EnsureAsync(fixture.Repo.Primary, config, cancellationToken: cancel.Token);
-        var child = await ChildProcess.WaitForPidAsync(pidFile, TestContext.Current.CancellationToken);
-        await cancel.CancelAsync();
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken));
-        Assert.False(ChildProcess.IsAlive(child), $"grandchild {child} survived");
+        await ChildProcess.CancelAndExpectTreeGoneAsync(
+            ct => fixture.EnsureAsync(fixture.Repo.Primary, config, cancellationToken: ct),
+            pidFile,
+            TestContext.Current.CancellationToken);
     }
 
     [Fact]

@@ -31,13 +31,11 @@ public class ProcessRunnerTests
     {
         using var folder = new TempFolder();
         var pidFile = Path.Combine(folder.Path, "child.pid");
-        using var cancel = new CancellationTokenSource();
-        var run = ProcessRunner.RunAsync(new ProcessSpec("sh", ["-c", $"sleep 300 & echo $! > '{pidFile}'; wait"]), cancel.Token);
-        var child = await ChildProcess.WaitForPidAsync(pidFile, TestContext.Current.CancellationToken);
-        await cancel.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken));
-        Assert.False(ChildProcess.IsAlive(child), $"grandchild {child} survived");
+        await ChildProcess.CancelAndExpectTreeGoneAsync(
+            ct => ProcessRunner.RunAsync(new ProcessSpec("sh", ["-c", $"sleep 300 & echo $! > '{pidFile}'; wait"]), ct),
+            pidFile,
+            TestContext.Current.CancellationToken);
     }
 
     [Fact]
@@ -74,14 +72,11 @@ public class ProcessRunnerTests
     {
         using var folder = new TempFolder();
         var pidFile = Path.Combine(folder.Path, "child.pid");
-        using var cancel = new CancellationTokenSource();
-        var run = ProcessRunner.RunStreamingAsync(new ProcessSpec("sh", ["-c", $"sleep 300 & echo $! > '{pidFile}'; echo started; wait"]), _ => { }, cancel.Token);
-        var child = await ChildProcess.WaitForPidAsync(pidFile, TestContext.Current.CancellationToken);
 
-        await cancel.CancelAsync();
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken));
-        Assert.False(ChildProcess.IsAlive(child), $"grandchild {child} survived");
+        await ChildProcess.CancelAndExpectTreeGoneAsync(
+            ct => ProcessRunner.RunStreamingAsync(new ProcessSpec("sh", ["-c", $"sleep 300 & echo $! > '{pidFile}'; echo started; wait"]), _ => { }, ct),
+            pidFile,
+            TestContext.Current.CancellationToken);
     }
 
     [Fact]
