@@ -58,7 +58,6 @@ public static class DependencyDetector
 
         if (names.Contains("pnpm-lock.yaml"))
         {
-            // pnpm's own node_modules is hard links into its store already: it never edits a file in place.
             return NodeStep(Ecosystem.Pnpm, folder, "pnpm", ["install", "--frozen-lockfile"], "pnpm-lock.yaml", ".modules.yaml", names, ["pnpm-workspace.yaml"], hardlinks: true);
         }
 
@@ -66,17 +65,19 @@ public static class DependencyDetector
         {
             // Yarn 2+ (a .yarnrc.yml) may use Plug'n'Play, which keeps no node_modules: installed, never copied.
             return names.Contains(".yarnrc.yml")
-                ? NodeStep(Ecosystem.Yarn, folder, "yarn", ["install", "--immutable"], "yarn.lock", null, names, [".yarnrc.yml"], hardlinks: false)
-                : NodeStep(Ecosystem.Yarn, folder, "yarn", ["install", "--frozen-lockfile"], "yarn.lock", ".yarn-integrity", names, [".yarnrc"], hardlinks: false);
+                ? NodeStep(Ecosystem.Yarn, folder, "yarn", ["install", "--immutable"], "yarn.lock", null, names, [".yarnrc.yml"], hardlinks: true)
+                : NodeStep(Ecosystem.Yarn, folder, "yarn", ["install", "--frozen-lockfile"], "yarn.lock", ".yarn-integrity", names, [".yarnrc"], hardlinks: true);
         }
 
         var npmLock = names.Contains("npm-shrinkwrap.json") ? "npm-shrinkwrap.json" : names.Contains("package-lock.json") ? "package-lock.json" : null;
-        // npm and Yarn 1 lay out plain files that people and tools (patch-package, a debugging
-        // edit) change in place: a hard link would carry such a change into every worktree and
-        // the cache, so their trees are cloned or copied, never linked.
-        return npmLock is null ? null : NodeStep(Ecosystem.Npm, folder, "npm", ["ci"], npmLock, ".package-lock.json", names, [], hardlinks: false);
+        return npmLock is null ? null : NodeStep(Ecosystem.Npm, folder, "npm", ["ci"], npmLock, ".package-lock.json", names, [], hardlinks: true);
     }
 
+    /// <summary>
+    /// A node package manager's step. npm, pnpm and Yarn replace files in node_modules (unlink and
+    /// write anew), never edit them in place, so a hard-linked tree is safe for them; pnpm and Bun
+    /// link from a global store the same way.
+    /// </summary>
     private static InstallStep NodeStep(
         Ecosystem ecosystem, string folder, string program, IReadOnlyList<string> args, string lockfile, string? sentinel, HashSet<string?> names, IReadOnlyList<string> extraInputs, bool hardlinks)
     {
