@@ -17,6 +17,9 @@ internal static class RepositoryFiles
         "uv.lock", "pyproject.toml", "requirements.txt", ".python-version",
     ];
 
+    /// <summary>What package managers install: never a source of steps, even when git does not ignore it.</summary>
+    private static readonly HashSet<string> InstalledFolders = new(StringComparer.Ordinal) { "node_modules", ".venv", "bower_components" };
+
     public static async Task<IReadOnlyList<string>> ListAsync(Git git, string worktreePath, CancellationToken cancellationToken)
     {
         var arguments = new List<string> { "ls-files", "--cached", "--others", "--exclude-standard", "-z", "--" };
@@ -24,7 +27,7 @@ internal static class RepositoryFiles
         var output = await git.RunAsync(worktreePath, arguments, cancellationToken).ConfigureAwait(false);
         return [.. output.Split('\0', StringSplitOptions.RemoveEmptyEntries)
             .Distinct(StringComparer.Ordinal)
-            .Where(path => File.Exists(Path.Combine(worktreePath, path)))
+            .Where(path => !path.Split('/').Any(InstalledFolders.Contains) && File.Exists(Path.Combine(worktreePath, path)))
             .Order(StringComparer.Ordinal)];
     }
 

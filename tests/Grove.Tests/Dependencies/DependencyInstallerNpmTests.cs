@@ -142,6 +142,8 @@ public class DependencyInstallerNpmTests
 
         Assert.Equal(InstallOutcome.Installed, Assert.Single(report.Steps).Outcome);
         Assert.Contains(fixture.Output, line => line.Contains("node_modules is not ignored by git", StringComparison.Ordinal));
+        await NpmProject.WriteAsync(Path.Combine(linked, "node_modules", "vendored"), NpmProject.Small, "vendored");
+        Assert.Single(await fixture.Installer.PlanAsync(linked, GroveConfig.Default, InstallerFixture.Ct));
     }
 
     [Fact]
