@@ -96,7 +96,7 @@ public class DependencyInstallerTests
         var pidFile = Path.Combine(fixture.Repo.Root, "child.pid");
         var config = GroveConfigLoader.Parse($$"""{ "install": [ { "command": "sh", "args": ["-c", "sleep 300 & echo $! > '{{pidFile}}'; wait"] } ] }""");
 
-        await ChildProcess.CancelAndExpectTreeGoneAsync(
+        await ProcessTree.CancelAndExpectTreeGoneAsync(
             ct => fixture.EnsureAsync(fixture.Repo.Primary, config, cancellationToken: ct),
             pidFile,
             TestContext.Current.CancellationToken);

@@ -32,7 +32,7 @@ public class ProcessRunnerTests
         using var folder = new TempFolder();
         var pidFile = Path.Combine(folder.Path, "child.pid");
 
-        await ChildProcess.CancelAndExpectTreeGoneAsync(
+        await ProcessTree.CancelAndExpectTreeGoneAsync(
             ct => ProcessRunner.RunAsync(new ProcessSpec("sh", ["-c", $"sleep 300 & echo $! > '{pidFile}'; wait"]), ct),
             pidFile,
             TestContext.Current.CancellationToken);
@@ -73,7 +73,7 @@ public class ProcessRunnerTests
         using var folder = new TempFolder();
         var pidFile = Path.Combine(folder.Path, "child.pid");
 
-        await ChildProcess.CancelAndExpectTreeGoneAsync(
+        await ProcessTree.CancelAndExpectTreeGoneAsync(
             ct => ProcessRunner.RunStreamingAsync(new ProcessSpec("sh", ["-c", $"sleep 300 & echo $! > '{pidFile}'; echo started; wait"]), _ => { }, ct),
             pidFile,
             TestContext.Current.CancellationToken);

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Grove.Testing;
 
 /// <summary>For tests that start a shell which records a grandchild's pid, then check it was killed.</summary>
-public static class ChildProcess
+public static class ProcessTree
 {
     /// <summary>Waits (bounded) until <paramref name="pidFile"/> holds a pid, and returns it.</summary>
     public static async Task<int> WaitForPidAsync(string pidFile, CancellationToken cancellationToken)
