@@ -53,6 +53,29 @@ public class InstallCommandTests
     }
 
     [Fact]
+    public async Task Install_Terminated_EndsTheInstallTreeAndExits130()
+    {
+        using var repo = TestRepository.Create();
+        var pidFile = Path.Combine(repo.Root, "install.pid");
+        await File.WriteAllTextAsync(
+            Path.Combine(repo.Primary, "grove.json"),
+            $$"""{ "install": [ { "command": "sh", "args": ["-c", "sleep 300 & echo $! > '{{pidFile}}'; wait"] } ] }""",
+            TestContext.Current.CancellationToken);
+        var groveFile = Path.Combine(repo.Root, "grove.pid");
+        var shell = $"{GroveCli.ShellCommand} install & echo $! > '{groveFile}'; wait $!";
+        var run = Grove.Processes.ProcessRunner.RunAsync(new Grove.Processes.ProcessSpec("sh", ["-c", shell], repo.Primary), Bounded.Token(Bounded.Process));
+        var grandchild = await ProcessTree.WaitForPidAsync(pidFile, TestContext.Current.CancellationToken);
+        var grove = await ProcessTree.WaitForPidAsync(groveFile, TestContext.Current.CancellationToken);
+
+        await Grove.Processes.ProcessRunner.RunAsync(new Grove.Processes.ProcessSpec("kill", ["-TERM", grove.ToString(System.Globalization.CultureInfo.InvariantCulture)]), Bounded.Token(Bounded.Process));
+        var result = await run;
+
+        Assert.Equal(130, result.ExitCode);
+        Assert.Contains("install of main stopped", result.StandardError, StringComparison.Ordinal);
+        Assert.False(ProcessTree.IsAlive(grandchild), $"the install's process {grandchild} survived");
+    }
+
+    [Fact]
     public async Task Install_UnknownWorktree_SaysHowToFindOne()
     {
         using var repo = TestRepository.Create();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Grove.Configuration;
 using Grove.Dependencies;
 
@@ -22,19 +23,43 @@ internal static class InstallCommand
             var config = GroveConfigLoader.LoadFromWorktree(worktree.Path);
             var installer = new DependencyInstaller(context.Location.CommonGitDirectory);
             Console.Out.WriteLine($"grove: installing dependencies of {worktree.Slug} ({worktree.Path})");
-            var report = await installer.EnsureInstalledAsync(
-                worktree,
-                config,
-                line => Console.Out.WriteLine($"  {line}"),
-                new ConsoleProgress(),
-                parse.GetValue(force),
-                cancellationToken).ConfigureAwait(false);
+
+            // Ctrl+C or SIGTERM stops the install and its whole process tree before grove exits.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => Stop(signal, stop));
+            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => Stop(signal, stop));
+            InstallReport report;
+            try
+            {
+                report = await installer.EnsureInstalledAsync(
+                    worktree,
+                    config,
+                    line => Console.Out.WriteLine($"  {line}"),
+                    new ConsoleProgress(),
+                    parse.GetValue(force),
+                    stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync($"grove: install of {worktree.Slug} stopped; its commands were ended. Run 'grove install {worktree.Slug}' to finish it.").ConfigureAwait(false);
+                return Interrupted;
+            }
+
             Console.Out.WriteLine(report.Skipped
                 ? $"grove: nothing to install: {report.SkippedReason}"
                 : $"grove: {worktree.Slug} is ready ({string.Join(", ", report.Steps.Select(s => $"{s.Step.Id} {s.Outcome.ToString().ToLowerInvariant()}"))})");
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The exit code of a program ended by SIGINT, by shell convention.</summary>
+    private const int Interrupted = 130;
+
+    private static void Stop(PosixSignalContext signal, CancellationTokenSource stop)
+    {
+        signal.Cancel = true;
+        stop.Cancel();
     }
 
     /// <summary>Prints progress at once, in order (the framework's Progress&lt;T&gt; would post it to the thread pool).</summary>
