@@ -113,11 +113,12 @@ public sealed class DependencyInstaller
             return new InstallReport(worktree.Path, [], "no lockfile or project file found");
         }
 
-        using var held = await WorktreeInstallLock.AcquireAsync(
+        using var held = await InstallLock.AcquireAsync(
             _paths,
-            worktree.Path,
-            () => progress?.Report($"waiting: another Grove process is installing in {worktree.Path}"),
+            $"worktree:{worktree.Path}",
+            () => progress?.Report($"waiting: another install is running in {worktree.Path}"),
             CommandTimeout,
+            $"another install in {worktree.Path}",
             cancellationToken).ConfigureAwait(false);
         var reports = new List<StepReport>();
         foreach (var step in steps)
@@ -146,16 +147,45 @@ public sealed class DependencyInstaller
             }
         }
 
-        if (key is not null && step.IsReusable && !force)
+        InstallLock? sameInputs = null;
+        try
         {
-            var reused = await TryReuseAsync(root, step, key, outputLine, progress, cancellationToken).ConfigureAwait(false);
-            if (reused is { } done)
+            if (key is not null && step.IsReusable && !force)
             {
-                _markers.Write(root, step.Id, key);
-                return new StepReport(step, InstallOutcome.Reused, key, done.Method, _cache.EntryFolder(key), done.Entries, clock.Elapsed);
-            }
-        }
+                var reused = await TryReuseAsync(root, step, key, outputLine, progress, cancellationToken).ConfigureAwait(false);
+                if (reused is null && !_cache.Contains(key))
+                {
+                    // Nothing to reuse yet: when another worktree is installing the same inputs right
+                    // now, wait for it and reuse its result rather than install the same tree twice.
+                    sameInputs = await InstallLock.AcquireAsync(
+                        _paths,
+                        $"key:{key}",
+                        () => progress?.Report($"{step.Id}: waiting for another worktree installing the same dependencies"),
+                        CommandTimeout,
+                        $"an install of the same dependencies as {step.Id} in {root}",
+                        cancellationToken).ConfigureAwait(false);
+                    reused = await TryReuseAsync(root, step, key, outputLine, progress, cancellationToken).ConfigureAwait(false);
+                }
 
+                if (reused is { } done)
+                {
+                    _markers.Write(root, step.Id, key, TreeEntry.Digest(done.Entries));
+                    return new StepReport(step, InstallOutcome.Reused, key, done.Method, _cache.EntryFolder(key), done.Entries.Count, clock.Elapsed);
+                }
+            }
+
+            return await InstallAsync(worktree, step, key, outputLine, progress, clock, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            sameInputs?.Dispose();
+        }
+    }
+
+    /// <summary>Runs the step's commands; records the result (and caches a reusable tree) when they succeed.</summary>
+    private async Task<StepReport> InstallAsync(WorktreeSnapshot worktree, InstallStep step, string? key, Action<string> outputLine, IProgress<string>? progress, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var root = worktree.Path;
         if (key is not null)
         {
             _markers.Remove(root, step.Id);
@@ -169,18 +199,14 @@ public sealed class DependencyInstaller
 
         if (key is not null)
         {
-            _markers.Write(root, step.Id, key);
-            if (step.IsReusable)
-            {
-                Remember(root, step, key, outputLine, cancellationToken);
-            }
+            Record(root, step, key, outputLine, cancellationToken);
         }
 
         return new StepReport(step, InstallOutcome.Installed, key, null, null, 0, clock.Elapsed);
     }
 
     /// <summary>Materialises a matching tree from the cache (filling the cache from another worktree first when needed); null when none can be used.</summary>
-    private async Task<(CopyMethod Method, int Entries)?> TryReuseAsync(string root, InstallStep step, string key, Action<string> outputLine, IProgress<string>? progress, CancellationToken cancellationToken)
+    private async Task<(CopyMethod Method, IReadOnlyList<TreeEntry> Entries)?> TryReuseAsync(string root, InstallStep step, string key, Action<string> outputLine, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var output = step.Output!;
         if (!await IsIgnoredAsync(root, output, cancellationToken).ConfigureAwait(false))
@@ -191,7 +217,7 @@ public sealed class DependencyInstaller
 
         if (!_cache.Contains(key))
         {
-            foreach (var other in _markers.WorktreesWith(step.Id, key, root))
+            foreach (var (other, digest) in _markers.WorktreesWith(step.Id, key, root))
             {
                 var source = Path.Combine(other, output);
                 if (!File.Exists(Path.Combine(other, step.Sentinel!)))
@@ -200,7 +226,10 @@ public sealed class DependencyInstaller
                 }
 
                 progress?.Report($"{step.Id}: caching {output} of {other}");
-                var refused = _cache.Store(key, step.Id, source, other, step.AllowsHardlinks, cancellationToken);
+                var entries = TreeWalker.Walk(source).ToList();
+                var refused = TreeEntry.Digest(entries) != digest
+                    ? "it changed after it was installed (a file edited, added or removed)"
+                    : _cache.Store(key, step.Id, source, entries, other, step.AllowsHardlinks, cancellationToken);
                 if (refused is null)
                 {
                     break;
@@ -230,7 +259,7 @@ public sealed class DependencyInstaller
                 return null;
             }
 
-            outputLine($"grove: reused {output} ({done.Method.ToString().ToLowerInvariant()}, {done.Entries} entries) from {_cache.EntryFolder(key)}");
+            outputLine($"grove: reused {output} ({done.Method.ToString().ToLowerInvariant()}, {done.Entries.Count} entries) from {_cache.EntryFolder(key)}");
             return done;
         }
         catch (TreeChangedException ex)
@@ -240,17 +269,24 @@ public sealed class DependencyInstaller
         }
     }
 
-    /// <summary>Keeps a fresh install in the cache for other worktrees; a failure here never fails the install.</summary>
-    private void Remember(string root, InstallStep step, string key, Action<string> outputLine, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records a successful install: the marker (with the installed tree's digest for a reusable
+    /// step) and, for other worktrees, the tree in the cache. A failure to cache never fails the install.
+    /// </summary>
+    private void Record(string root, InstallStep step, string key, Action<string> outputLine, CancellationToken cancellationToken)
     {
-        if (!File.Exists(Path.Combine(root, step.Sentinel!)))
+        if (!step.IsReusable || !File.Exists(Path.Combine(root, step.Sentinel!)))
         {
+            _markers.Write(root, step.Id, key, null);
             return;
         }
 
+        var output = Path.Combine(root, step.Output!);
+        var entries = TreeWalker.Walk(output).ToList();
+        _markers.Write(root, step.Id, key, TreeEntry.Digest(entries));
         try
         {
-            var refused = _cache.Store(key, step.Id, Path.Combine(root, step.Output!), root, step.AllowsHardlinks, cancellationToken);
+            var refused = _cache.Store(key, step.Id, output, entries, root, step.AllowsHardlinks, cancellationToken);
             if (refused is not null)
             {
                 outputLine($"grove: {step.Output} is not cached for other worktrees: {refused}");

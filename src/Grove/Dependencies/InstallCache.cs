@@ -18,17 +18,16 @@ internal sealed class InstallCache(DependencyPaths paths)
     public string EntryFolder(string key) => Path.Combine(paths.Cache, key);
 
     /// <summary>
-    /// Records the tree at <paramref name="source"/> as the install of <paramref name="key"/>.
-    /// Returns null when stored (or already there), else why not.
+    /// Records the tree at <paramref name="source"/> (whose entries are <paramref name="entries"/>)
+    /// as the install of <paramref name="key"/>. Returns null when stored (or already there), else why not.
     /// </summary>
-    public string? Store(string key, string stepId, string source, string worktreePath, bool allowHardlinks, CancellationToken cancellationToken)
+    public string? Store(string key, string stepId, string source, IReadOnlyList<TreeEntry> entries, string worktreePath, bool allowHardlinks, CancellationToken cancellationToken)
     {
         if (Contains(key))
         {
             return null;
         }
 
-        var entries = TreeWalker.Walk(source).ToList();
         var pinned = entries.FirstOrDefault(e => e.Kind == TreeEntry.Link && Path.IsPathRooted(e.LinkTarget!)
             && e.LinkTarget!.StartsWith(Path.TrimEndingDirectorySeparator(worktreePath) + "/", StringComparison.Ordinal));
         if (pinned is not null)
@@ -70,10 +69,10 @@ internal sealed class InstallCache(DependencyPaths paths)
 
     /// <summary>
     /// Materialises entry <paramref name="key"/> as the new folder <paramref name="target"/> and
-    /// checks the result. Returns the method used and the number of entries; on any doubt removes
+    /// checks the result. Returns the method used and the entries made; on any doubt removes
     /// what it made (and the entry, when the entry itself is the doubt) and throws <see cref="TreeChangedException"/>.
     /// </summary>
-    public (CopyMethod Method, int Entries) Materialise(string key, string target, bool allowHardlinks, CancellationToken cancellationToken)
+    public (CopyMethod Method, IReadOnlyList<TreeEntry> Entries) Materialise(string key, string target, bool allowHardlinks, CancellationToken cancellationToken)
     {
         var entry = EntryFolder(key);
         var tree = Path.Combine(entry, TreeFolder);
@@ -109,7 +108,7 @@ internal sealed class InstallCache(DependencyPaths paths)
         }
 
         File.SetLastWriteTimeUtc(Path.Combine(entry, StepFile), DateTime.UtcNow);
-        return (copier.Method, made.Count);
+        return (copier.Method, made);
     }
 
     public void Discard(string key) => DependencyPaths.DeleteAside(EntryFolder(key));

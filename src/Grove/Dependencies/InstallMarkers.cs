@@ -3,7 +3,9 @@ namespace Grove.Dependencies;
 /// <summary>
 /// Which inputs each worktree's steps were last installed from, kept under the state folder
 /// (<c>deps/worktrees/&lt;hash of path&gt;/</c>). A marker is removed before an install touches
-/// its output and written after the install succeeded, so a marker always means "complete".
+/// its output and written after the install succeeded, so a marker always means "complete". For
+/// a reusable step it also holds the digest of the tree as it was installed, so another worktree
+/// copies it only while it is still exactly that tree.
 /// </summary>
 internal sealed class InstallMarkers(DependencyPaths paths)
 {
@@ -15,14 +17,14 @@ internal sealed class InstallMarkers(DependencyPaths paths)
         return File.Exists(file) ? File.ReadAllLines(file).FirstOrDefault() : null;
     }
 
-    public void Write(string worktreePath, string stepId, string key)
+    public void Write(string worktreePath, string stepId, string key, string? treeDigest)
     {
         var folder = Folder(worktreePath);
         DependencyPaths.CreateOwnerOnly(folder);
         File.WriteAllText(Path.Combine(folder, PathFile), worktreePath);
         var file = MarkerFile(worktreePath, stepId);
         var temporary = $"{file}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllLines(temporary, [key, stepId]);
+        File.WriteAllLines(temporary, [key, stepId, treeDigest ?? string.Empty]);
         File.Move(temporary, file, overwrite: true);
     }
 
@@ -35,8 +37,8 @@ internal sealed class InstallMarkers(DependencyPaths paths)
         }
     }
 
-    /// <summary>Other worktrees whose step <paramref name="stepId"/> was installed from <paramref name="key"/>.</summary>
-    public IEnumerable<string> WorktreesWith(string stepId, string key, string exceptWorktree)
+    /// <summary>Other worktrees whose step <paramref name="stepId"/> was installed from <paramref name="key"/>, with the digest of the tree they got.</summary>
+    public IEnumerable<(string Worktree, string TreeDigest)> WorktreesWith(string stepId, string key, string exceptWorktree)
     {
         if (!Directory.Exists(paths.Worktrees))
         {
@@ -52,9 +54,16 @@ internal sealed class InstallMarkers(DependencyPaths paths)
             }
 
             var worktree = File.ReadAllText(pathFile);
-            if (worktree != exceptWorktree && Directory.Exists(worktree) && Read(worktree, stepId) == key)
+            var marker = MarkerFile(worktree, stepId);
+            if (worktree == exceptWorktree || !File.Exists(marker))
             {
-                yield return worktree;
+                continue;
+            }
+
+            var lines = File.ReadAllLines(marker);
+            if (lines.Length >= 3 && lines[0] == key && lines[2].Length > 0 && Directory.Exists(worktree))
+            {
+                yield return (worktree, lines[2]);
             }
         }
     }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace Grove.Dependencies;
 
@@ -24,6 +26,18 @@ internal sealed record TreeEntry(string Path, char Kind, long Size, long Modifie
             && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
             ? new TreeEntry(parts[3], parts[0][0], size, ticks, parts[0][0] == Link ? parts[4] : null)
             : null;
+    }
+
+    /// <summary>One hash over a whole tree's entries, times included: any edit, addition or removal changes it.</summary>
+    public static string Digest(IEnumerable<TreeEntry> entries)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var entry in entries)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(entry.ToLine() + "\n"));
+        }
+
+        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
     }
 
     /// <summary>Same shape: kind, size and link target (the time is not compared: a copy gets its own).</summary>

@@ -32,6 +32,25 @@ public class DependencyInstallerNpmTests
     }
 
     [Fact]
+    public async Task EnsureInstalled_ThreeWorktreesAtOnce_InstallOnceReuseTwice()
+    {
+        using var fixture = await InstallerFixture.CreateNpmAsync();
+        string[] folders = [fixture.Repo.Primary, fixture.Repo.AddWorktree("feature/a"), fixture.Repo.AddWorktree("feature/b")];
+
+        var reports = await Task.WhenAll(folders.Select(folder => Task.Run(() => fixture.EnsureAsync(folder), TestContext.Current.CancellationToken)));
+
+        Assert.Equal(
+            [InstallOutcome.Installed, InstallOutcome.Reused, InstallOutcome.Reused],
+            reports.Select(r => Assert.Single(r.Steps).Outcome).Order());
+        Assert.Single(fixture.Output, line => line == "$ npm ci");
+        foreach (var folder in folders)
+        {
+            var run = await InstallerFixture.NodeAsync(folder, RequireAll);
+            Assert.True(run.Succeeded, run.StandardError);
+        }
+    }
+
+    [Fact]
     public async Task EnsureInstalled_AgainUnchanged_IsUpToDateAndTouchesNothing()
     {
         using var fixture = await InstallerFixture.CreateNpmAsync();
@@ -99,19 +118,39 @@ public class DependencyInstallerNpmTests
     }
 
     [Fact]
-    public async Task EnsureInstalled_CachedTreeEdited_DoubtMeansRealInstall()
+    public async Task EnsureInstalled_CacheAndSourceWorktreeEdited_DoubtMeansRealInstall()
     {
         using var fixture = await InstallerFixture.CreateNpmAsync();
         var linked = fixture.Repo.AddWorktree("feature/doubt");
         await fixture.EnsureAsync(fixture.Repo.Primary);
-        var cached = Directory.GetFiles(fixture.Installer.CacheFolder, "index.js", SearchOption.AllDirectories).First(f => f.Contains("is-odd", StringComparison.Ordinal));
+        var cached = CachedFile(fixture, "is-odd", "index.js");
+        File.Delete(cached);
+        await File.WriteAllTextAsync(cached, "module.exports = () => 'tampered';", TestContext.Current.CancellationToken);
+        await File.AppendAllTextAsync(Path.Combine(fixture.Repo.Primary, "node_modules", "is-odd", "index.js"), "\n// edited in place\n", TestContext.Current.CancellationToken);
+
+        var report = await fixture.EnsureAsync(linked);
+
+        Assert.Equal(InstallOutcome.Installed, Assert.Single(report.Steps).Outcome);
+        Assert.Contains(fixture.Output, line => line.StartsWith("grove: not reusing", StringComparison.Ordinal) && line.Contains("changed", StringComparison.Ordinal));
+        Assert.Contains(fixture.Output, line => line.Contains("changed after it was installed", StringComparison.Ordinal));
+        var run = await InstallerFixture.NodeAsync(linked, "console.log(require('is-odd')(3))");
+        Assert.Equal("true", run.StandardOutput.Trim());
+        Assert.DoesNotContain("edited in place", await File.ReadAllTextAsync(Path.Combine(linked, "node_modules", "is-odd", "index.js"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EnsureInstalled_CacheEditedSourceWorktreeIntact_ReusesTheWorktreesTree()
+    {
+        using var fixture = await InstallerFixture.CreateNpmAsync();
+        var linked = fixture.Repo.AddWorktree("feature/intact");
+        await fixture.EnsureAsync(fixture.Repo.Primary);
+        var cached = CachedFile(fixture, "is-odd", "index.js");
         File.Delete(cached);
         await File.WriteAllTextAsync(cached, "module.exports = () => 'tampered';", TestContext.Current.CancellationToken);
 
         var report = await fixture.EnsureAsync(linked);
 
-        Assert.Equal(InstallOutcome.Installed, Assert.Single(report.Steps).Outcome);
-        Assert.Contains(fixture.Output, line => line.StartsWith("grove: not reusing", StringComparison.Ordinal));
+        Assert.Equal(InstallOutcome.Reused, Assert.Single(report.Steps).Outcome);
         var run = await InstallerFixture.NodeAsync(linked, "console.log(require('is-odd')(3))");
         Assert.Equal("true", run.StandardOutput.Trim());
     }
@@ -129,6 +168,21 @@ public class DependencyInstallerNpmTests
         Assert.Equal(InstallOutcome.Reused, Assert.Single(report.Steps).Outcome);
         var run = await InstallerFixture.NodeAsync(linked, RequireAll);
         Assert.True(run.Succeeded, run.StandardError);
+    }
+
+    [Fact]
+    public async Task EnsureInstalled_CacheGoneAndOtherWorktreeChanged_InstallsForReal()
+    {
+        using var fixture = await InstallerFixture.CreateNpmAsync();
+        var linked = fixture.Repo.AddWorktree("feature/changed");
+        await fixture.EnsureAsync(fixture.Repo.Primary);
+        Directory.Delete(fixture.Installer.CacheFolder, recursive: true);
+        await File.WriteAllTextAsync(Path.Combine(fixture.Repo.Primary, "node_modules", "is-odd", "extra.js"), "// added by hand", TestContext.Current.CancellationToken);
+
+        var report = await fixture.EnsureAsync(linked);
+
+        Assert.Equal(InstallOutcome.Installed, Assert.Single(report.Steps).Outcome);
+        Assert.False(File.Exists(Path.Combine(linked, "node_modules", "is-odd", "extra.js")));
     }
 
     [Fact]
@@ -176,4 +230,8 @@ public class DependencyInstallerNpmTests
         Assert.Equal("true", run.StandardOutput.Trim());
         Assert.Equal(string.Empty, fixture.Status(linked));
     }
+
+    private static string CachedFile(InstallerFixture fixture, string package, string file) =>
+        Directory.GetFiles(fixture.Installer.CacheFolder, file, SearchOption.AllDirectories)
+            .First(f => f.EndsWith($"/tree/{package}/{file}", StringComparison.Ordinal));
 }
