@@ -150,7 +150,7 @@ public sealed class DependencyInstaller
         InstallLock? sameInputs = null;
         try
         {
-            if (key is not null && step.IsReusable && !force)
+            if (key is not null && step.IsReusable && !force && await IsIgnoredAsync(root, step, outputLine, cancellationToken).ConfigureAwait(false))
             {
                 var reused = await TryReuseAsync(root, step, key, outputLine, progress, cancellationToken).ConfigureAwait(false);
                 if (reused is null && !_cache.Contains(key))
@@ -209,12 +209,6 @@ public sealed class DependencyInstaller
     private async Task<(CopyMethod Method, IReadOnlyList<TreeEntry> Entries)?> TryReuseAsync(string root, InstallStep step, string key, Action<string> outputLine, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var output = step.Output!;
-        if (!await IsIgnoredAsync(root, output, cancellationToken).ConfigureAwait(false))
-        {
-            outputLine($"grove: {output} is not ignored by git, so Grove installs there instead of copying into it (add it to .gitignore)");
-            return null;
-        }
-
         if (!_cache.Contains(key))
         {
             foreach (var (other, digest) in _markers.WorktreesWith(step.Id, key, root))
@@ -264,7 +258,7 @@ public sealed class DependencyInstaller
         }
         catch (TreeChangedException ex)
         {
-            outputLine($"grove: not reusing {output}: {ex.Message}; installing instead");
+            outputLine($"grove: not reusing the cached {output}: {ex.Message}");
             return null;
         }
     }
@@ -298,9 +292,15 @@ public sealed class DependencyInstaller
         }
     }
 
-    private async Task<bool> IsIgnoredAsync(string root, string output, CancellationToken cancellationToken)
+    /// <summary>Grove copies into a folder only when git ignores it, so <c>git status</c> stays clean.</summary>
+    private async Task<bool> IsIgnoredAsync(string root, InstallStep step, Action<string> outputLine, CancellationToken cancellationToken)
     {
-        var result = await _git.TryRunAsync(root, ["check-ignore", "-q", "--", output + "/"], cancellationToken).ConfigureAwait(false);
+        var result = await _git.TryRunAsync(root, ["check-ignore", "-q", "--", step.Output + "/"], cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            outputLine($"grove: {step.Output} is not ignored by git, so Grove installs there instead of copying into it (add it to .gitignore)");
+        }
+
         return result.ExitCode == 0;
     }
 
