@@ -67,9 +67,8 @@ public class DependencyInstallerNpmTests
     [Fact]
     public async Task EnsureInstalled_LockfileChanged_InstallsForRealAndFingerprintMoves()
     {
-        using var fixture = await InstallerFixture.CreateNpmAsync();
-        var linked = fixture.Repo.AddWorktree("feature/lock");
-        await fixture.EnsureAsync(fixture.Repo.Primary);
+        using var fixture = await InstallerFixture.CreateNpmInstalledInPrimaryAsync("feature/lock");
+        var linked = fixture.Linked;
         Assert.Equal(InstallOutcome.Reused, Assert.Single((await fixture.EnsureAsync(linked)).Steps).Outcome);
         var before = await fixture.Installer.FingerprintAsync(linked, GroveConfig.Default, InstallerFixture.Ct);
 
@@ -120,12 +119,9 @@ public class DependencyInstallerNpmTests
     [Fact]
     public async Task EnsureInstalled_CacheAndSourceWorktreeEdited_DoubtMeansRealInstall()
     {
-        using var fixture = await InstallerFixture.CreateNpmAsync();
-        var linked = fixture.Repo.AddWorktree("feature/doubt");
-        await fixture.EnsureAsync(fixture.Repo.Primary);
-        var cached = CachedFile(fixture, "is-odd", "index.js");
-        File.Delete(cached);
-        await File.WriteAllTextAsync(cached, "module.exports = () => 'tampered';", TestContext.Current.CancellationToken);
+        using var fixture = await InstallerFixture.CreateNpmInstalledInPrimaryAsync("feature/doubt");
+        var linked = fixture.Linked;
+        await ReplaceCachedFileAsync(fixture);
         await File.AppendAllTextAsync(Path.Combine(fixture.Repo.Primary, "node_modules", "is-odd", "index.js"), "\n// edited in place\n", TestContext.Current.CancellationToken);
 
         var report = await fixture.EnsureAsync(linked);
@@ -141,12 +137,9 @@ public class DependencyInstallerNpmTests
     [Fact]
     public async Task EnsureInstalled_CacheEditedSourceWorktreeIntact_ReusesTheWorktreesTree()
     {
-        using var fixture = await InstallerFixture.CreateNpmAsync();
-        var linked = fixture.Repo.AddWorktree("feature/intact");
-        await fixture.EnsureAsync(fixture.Repo.Primary);
-        var cached = CachedFile(fixture, "is-odd", "index.js");
-        File.Delete(cached);
-        await File.WriteAllTextAsync(cached, "module.exports = () => 'tampered';", TestContext.Current.CancellationToken);
+        using var fixture = await InstallerFixture.CreateNpmInstalledInPrimaryAsync("feature/intact");
+        var linked = fixture.Linked;
+        await ReplaceCachedFileAsync(fixture);
 
         var report = await fixture.EnsureAsync(linked);
 
@@ -158,9 +151,8 @@ public class DependencyInstallerNpmTests
     [Fact]
     public async Task EnsureInstalled_OtherWorktreeInstalledButCacheGone_ReusesFromThatWorktree()
     {
-        using var fixture = await InstallerFixture.CreateNpmAsync();
-        var linked = fixture.Repo.AddWorktree("feature/from-worktree");
-        await fixture.EnsureAsync(fixture.Repo.Primary);
+        using var fixture = await InstallerFixture.CreateNpmInstalledInPrimaryAsync("feature/from-worktree");
+        var linked = fixture.Linked;
         Directory.Delete(fixture.Installer.CacheFolder, recursive: true);
 
         var report = await fixture.EnsureAsync(linked);
@@ -173,9 +165,8 @@ public class DependencyInstallerNpmTests
     [Fact]
     public async Task EnsureInstalled_CacheGoneAndOtherWorktreeChanged_InstallsForReal()
     {
-        using var fixture = await InstallerFixture.CreateNpmAsync();
-        var linked = fixture.Repo.AddWorktree("feature/changed");
-        await fixture.EnsureAsync(fixture.Repo.Primary);
+        using var fixture = await InstallerFixture.CreateNpmInstalledInPrimaryAsync("feature/changed");
+        var linked = fixture.Linked;
         Directory.Delete(fixture.Installer.CacheFolder, recursive: true);
         await File.WriteAllTextAsync(Path.Combine(fixture.Repo.Primary, "node_modules", "is-odd", "extra.js"), "// added by hand", TestContext.Current.CancellationToken);
 
@@ -231,7 +222,12 @@ public class DependencyInstallerNpmTests
         Assert.Equal(string.Empty, fixture.Status(linked));
     }
 
-    private static string CachedFile(InstallerFixture fixture, string package, string file) =>
-        Directory.GetFiles(fixture.Installer.CacheFolder, file, SearchOption.AllDirectories)
-            .First(f => f.EndsWith($"/tree/{package}/{file}", StringComparison.Ordinal));
+    /// <summary>Replaces is-odd's index.js in the cache with another file (the worktrees' copies are untouched).</summary>
+    private static async Task ReplaceCachedFileAsync(InstallerFixture fixture)
+    {
+        var cached = Directory.GetFiles(fixture.Installer.CacheFolder, "index.js", SearchOption.AllDirectories)
+            .First(f => f.EndsWith("/tree/is-odd/index.js", StringComparison.Ordinal));
+        File.Delete(cached);
+        await File.WriteAllTextAsync(cached, "module.exports = () => 'tampered';", TestContext.Current.CancellationToken);
+    }
 }

@@ -50,6 +50,18 @@ internal sealed class InstallerFixture : IDisposable
     public static async Task<InstallerFixture> CreateNpmAsync() =>
         new(await NpmProject.CreateRepositoryAsync(NpmProject.Small));
 
+    /// <summary>A second worktree, made by <see cref="CreateNpmInstalledInPrimaryAsync"/>.</summary>
+    public string Linked { get; private set; } = string.Empty;
+
+    /// <summary>An npm project installed in the primary worktree, and a second worktree (<see cref="Linked"/>) with nothing installed yet.</summary>
+    public static async Task<InstallerFixture> CreateNpmInstalledInPrimaryAsync(string branch)
+    {
+        var fixture = await CreateNpmAsync();
+        fixture.Linked = fixture.Repo.AddWorktree(branch);
+        await fixture.EnsureAsync(fixture.Repo.Primary);
+        return fixture;
+    }
+
     public async Task<WorktreeSnapshot> WorktreeAsync(string path)
     {
         var snapshot = await Repo.Catalog().SnapshotAsync(Ct);
