@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, Func<Task<bool>>>(StringComparer.Ordinal
     ["ls"] = () => ListBenchmark.RunAsync(runs),
     ["up"] = () => UpBenchmark.RunAsync(Math.Min(runs, 7)),
     ["gateway"] = GatewayBenchmark.RunAsync,
+    ["deps"] = () => DependencyBenchmark.RunAsync(runs),
 };
 
 if (name != "all" && !benchmarks.ContainsKey(name))
