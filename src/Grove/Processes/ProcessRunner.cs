@@ -98,7 +98,8 @@ public static class ProcessRunner
         }
     }
 
-    private static ProcessStartInfo CreateStartInfo(ProcessSpec spec)
+    /// <summary>Start info for <paramref name="spec"/>: argument list, environment, all three streams redirected.</summary>
+    internal static ProcessStartInfo CreateStartInfo(ProcessSpec spec)
     {
         var info = new ProcessStartInfo(spec.FileName)
         {
