@@ -8,9 +8,9 @@ namespace Grove.Bench;
 internal static class Measure
 {
     /// <summary>Runs <paramref name="spec"/> and returns the wall-clock time; a failed run stops the benchmark.</summary>
-    public static async Task<TimeSpan> RunAsync(ProcessSpec spec)
+    public static async Task<TimeSpan> RunAsync(ProcessSpec spec, TimeSpan? limit = null)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var timeout = new CancellationTokenSource(limit ?? TimeSpan.FromMinutes(2));
         var clock = Stopwatch.StartNew();
         var result = await ProcessRunner.RunAsync(spec, timeout.Token);
         clock.Stop();

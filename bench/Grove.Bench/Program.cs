@@ -12,6 +12,7 @@ var benchmarks = new Dictionary<string, Func<Task<bool>>>(StringComparer.Ordinal
     ["db"] = () => DbBenchmark.RunAsync(runs ?? 3, sizes),
     ["up"] = () => UpBenchmark.RunAsync(Math.Min(runs ?? 21, 7)),
     ["gateway"] = GatewayBenchmark.RunAsync,
+    ["deps"] = () => DependencyBenchmark.RunAsync(runs ?? 21),
 };
 
 if (name != "all" && !benchmarks.ContainsKey(name))

@@ -75,6 +75,13 @@ public sealed class TestRepository : IDisposable
     public string Git(string directory, params string[] arguments) => RunGit(directory, arguments);
 #pragma warning restore CA1822
 
+    /// <summary>Stages everything in the primary worktree and commits it.</summary>
+    public void CommitAll(string message)
+    {
+        RunGit(Primary, "add", "-A");
+        RunGit(Primary, "commit", "-q", "-m", message);
+    }
+
     public WorktreeCatalog Catalog(Func<int, bool>? isPortFree = null, TimeProvider? time = null) =>
         new(new Git(), CommonGitDirectory, time, isPortFree ?? (_ => true));
 

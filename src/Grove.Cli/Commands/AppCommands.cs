@@ -12,6 +12,7 @@ internal static class AppCommands
         yield return Create("restart", "Restart a worktree's app (stop it, then start it again)");
         yield return Create("stop", "Stop a worktree's app; it stays stopped until 'grove start'");
         yield return Create("start", "Start a worktree's app that was stopped or failed");
+        yield return Create("reinstall", "Stop a worktree's app, install its dependencies afresh, and start it again");
     }
 
     private static Command Create(string verb, string description)

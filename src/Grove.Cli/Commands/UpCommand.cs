@@ -1,4 +1,5 @@
 using Grove.Contracts;
+using Grove.Dependencies;
 using Grove.Gateway;
 using Grove.State;
 using System.CommandLine;
@@ -45,7 +46,7 @@ internal static class UpCommand
 
                 var entries = await context.Catalog.ListAsync(stop.Token).ConfigureAwait(false);
                 var config = await context.Catalog.LoadRepositoryConfigAsync(entries, stop.Token).ConfigureAwait(false);
-                await using var supervisor = new Supervisor(context.Catalog);
+                await using var supervisor = new Supervisor(context.Catalog, steps: [new DependencyStep(new DependencyInstaller(context.Catalog.CommonGitDirectory))]);
 
                 // The gateway first: a taken gateway port fails before any app starts.
                 await using var gateway = await GatewayServer.StartAsync(supervisor, new GatewayOptions { Port = config.GatewayPort }, stop.Token).ConfigureAwait(false);

@@ -26,7 +26,7 @@ internal static class AgentApi
         api.MapGet("/worktrees/{name}", (string name) => Found(host, name) is { } w
             ? Results.Json(WorktreeJson.From(w), ContractJson.Default.WorktreeJson)
             : NotFound(host, name));
-        api.MapPost("/worktrees/{name}/{verb:regex(^(restart|stop|start)$)}", (string name, string verb) =>
+        api.MapPost("/worktrees/{name}/{verb:regex(^(restart|stop|start|reinstall)$)}", (string name, string verb) =>
         {
             try
             {

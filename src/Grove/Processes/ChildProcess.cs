@@ -32,32 +32,8 @@ public sealed class ChildProcess : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(onLine);
-        var info = new ProcessStartInfo(SetSid)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = spec.WorkingDirectory ?? string.Empty,
-        };
-        info.ArgumentList.Add(spec.FileName);
-        foreach (var argument in spec.Arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in spec.Environment)
-        {
-            if (value is null)
-            {
-                info.Environment.Remove(key);
-            }
-            else
-            {
-                info.Environment[key] = value;
-            }
-        }
-
+        // setsid runs the program as the leader of a new session and process group.
+        var info = ProcessRunner.CreateStartInfo(spec with { FileName = SetSid, Arguments = [spec.FileName, .. spec.Arguments] });
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) =>
         {

@@ -15,21 +15,46 @@ public static class ProcessRunner
         ArgumentNullException.ThrowIfNull(spec);
         cancellationToken.ThrowIfCancellationRequested();
 
-        using var process = new Process { StartInfo = CreateStartInfo(spec) };
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception ex)
-        {
-            throw new GroveException(
-                $"could not start '{spec.FileName}': {ex.Message}",
-                $"install {spec.FileName} and make sure it is on PATH",
-                ex);
-        }
-
+        using var process = Start(spec);
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        await FeedAndWaitAsync(process, spec, cancellationToken).ConfigureAwait(false);
+
+        return new ProcessResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Runs a program to completion, handing every line it prints (standard output and standard
+    /// error, in the order they arrive) to <paramref name="onLine"/>, one call at a time. Returns
+    /// the exit code. Cancelling kills the whole process tree.
+    /// </summary>
+    public static async Task<int> RunStreamingAsync(ProcessSpec spec, Action<string> onLine, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(onLine);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        using var process = Start(spec);
+        var gate = new object();
+        void Deliver(string line)
+        {
+            lock (gate)
+            {
+                onLine(line);
+            }
+        }
+
+        var stdout = PumpLinesAsync(process.StandardOutput, Deliver);
+        var stderr = PumpLinesAsync(process.StandardError, Deliver);
+        await FeedAndWaitAsync(process, spec, cancellationToken).ConfigureAwait(false);
+
+        await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
+        return process.ExitCode;
+    }
+
+    /// <summary>Writes the spec's standard input, closes it, and waits for the exit; cancelling kills the tree.</summary>
+    private static async Task FeedAndWaitAsync(Process process, ProcessSpec spec, CancellationToken cancellationToken)
+    {
         try
         {
             if (spec.StandardInput is not null)
@@ -45,11 +70,36 @@ public static class ProcessRunner
             KillTree(process);
             throw;
         }
-
-        return new ProcessResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
     }
 
-    private static ProcessStartInfo CreateStartInfo(ProcessSpec spec)
+    private static async Task PumpLinesAsync(StreamReader reader, Action<string> onLine)
+    {
+        while (await reader.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is { } line)
+        {
+            onLine(line);
+        }
+    }
+
+    private static Process Start(ProcessSpec spec)
+    {
+        var process = new Process { StartInfo = CreateStartInfo(spec) };
+        try
+        {
+            process.Start();
+            return process;
+        }
+        catch (Win32Exception ex)
+        {
+            process.Dispose();
+            throw new GroveException(
+                $"could not start '{spec.FileName}': {ex.Message}",
+                $"install {spec.FileName} and make sure it is on PATH",
+                ex);
+        }
+    }
+
+    /// <summary>Start info for <paramref name="spec"/>: argument list, environment, all three streams redirected.</summary>
+    internal static ProcessStartInfo CreateStartInfo(ProcessSpec spec)
     {
         var info = new ProcessStartInfo(spec.FileName)
         {

@@ -14,6 +14,9 @@ public interface IWorktreeStep
     /// <summary>The state the worktree shows while the step runs.</summary>
     WorktreeState State { get; }
 
-    /// <summary>Runs the step; returns environment variables for the app (empty for none).</summary>
-    Task<IReadOnlyList<KeyValuePair<string, string>>> RunAsync(WorktreeSnapshot worktree, GroveConfig config, WorktreeLog log, CancellationToken cancellationToken);
+    /// <summary>Runs the step (<paramref name="force"/>: redo it even when up to date); returns environment variables for the app.</summary>
+    Task<IReadOnlyList<KeyValuePair<string, string>>> RunAsync(WorktreeSnapshot worktree, GroveConfig config, WorktreeLog log, bool force, CancellationToken cancellationToken);
+
+    /// <summary>A cheap digest of the step's inputs (lockfiles, seeds): when it changes while the app runs, the step is run again and the app restarted.</summary>
+    Task<string> InputsAsync(WorktreeSnapshot worktree, GroveConfig config, CancellationToken cancellationToken);
 }

@@ -6,4 +6,7 @@ public enum RunnerCommand
     Restart,
     Stop,
     Start,
+
+    /// <summary>Stop the app, run every step again for real (a fresh install), start it.</summary>
+    Reinstall,
 }

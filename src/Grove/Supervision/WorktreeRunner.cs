@@ -14,6 +14,7 @@ namespace Grove.Supervision;
 /// </summary>
 internal sealed class WorktreeRunner : IAsyncDisposable
 {
+    private static readonly TimeSpan InputsCheckInterval = TimeSpan.FromSeconds(2);
     private readonly SupervisorOptions _options;
     private readonly IReadOnlyList<IWorktreeStep> _steps;
     private readonly TimeProvider _time;
@@ -23,6 +24,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private Task? _loop;
+    private bool _reinstall;
     private AppStatus _status = new(WorktreeState.Pending, null, null);
 
     public WorktreeRunner(WorktreeSnapshot worktree, WorktreeLog log, SupervisorOptions options, IReadOnlyList<IWorktreeStep> steps, TimeProvider time, HttpClient http, Action<WorktreeRunner> changed)
@@ -100,6 +102,10 @@ internal sealed class WorktreeRunner : IAsyncDisposable
                         wanted = Apply(command.Value);
                         crashes = 0;
                         break;
+                    case Outcome.InputsChanged:
+                        Log.Write("grove", "install inputs changed (a lockfile?): installing again, then restarting the app");
+                        crashes = 0;
+                        break;
                     case Outcome.Crashed crashed:
                         crashes = crashed.Stable ? 1 : crashes + 1;
                         if (crashes >= _options.MaxCrashes)
@@ -172,12 +178,15 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         }
 
         var environment = new List<KeyValuePair<string, string>>();
+        var inputs = await InputsAsync(config, cancellationToken).ConfigureAwait(false);
+        var force = _reinstall;
+        _reinstall = false;
         foreach (var step in _steps)
         {
             Set(step.State, null);
             try
             {
-                environment.AddRange(await step.RunAsync(Worktree, config, Log, cancellationToken).ConfigureAwait(false));
+                environment.AddRange(await step.RunAsync(Worktree, config, Log, force, cancellationToken).ConfigureAwait(false));
             }
             catch (GroveException ex)
             {
@@ -206,8 +215,8 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         Log.Write("grove", $"starting {run.Command} {string.Join(' ', run.Args)} on port {Worktree.Port}");
         await using var child = ChildProcess.Start(spec, (error, line) => Log.Write(error ? "err" : "out", line));
         Set(WorktreeState.Starting, _status.Reason, child.Identity);
-        var outcome = await SuperviseAsync(child, config.App.HealthPath, cancellationToken).ConfigureAwait(false);
-        if (outcome is Outcome.Command or Outcome.Stopping)
+        var outcome = await SuperviseAsync(child, config, inputs, cancellationToken).ConfigureAwait(false);
+        if (outcome is Outcome.Command or Outcome.Stopping or Outcome.InputsChanged)
         {
             Log.Write("grove", "stopping the app");
             await child.StopAsync(_options.StopGrace, CancellationToken.None).ConfigureAwait(false);
@@ -217,9 +226,11 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         return outcome is Outcome.Stopping ? throw new OperationCanceledException(cancellationToken) : outcome;
     }
 
-    private async Task<Outcome> SuperviseAsync(ChildProcess child, string healthPath, CancellationToken cancellationToken)
+    private async Task<Outcome> SuperviseAsync(ChildProcess child, GroveConfig config, string inputs, CancellationToken cancellationToken)
     {
+        var healthPath = config.App!.HealthPath;
         var started = _time.GetUtcNow();
+        var inputsCheckedAt = started;
         var healthyFrom = (DateTimeOffset?)null;
         var failures = 0;
         var health = new Uri($"{Worktree.Url}{healthPath}");
@@ -255,6 +266,16 @@ internal sealed class WorktreeRunner : IAsyncDisposable
                 return new Outcome.Command(command);
             }
 
+            if (_time.GetUtcNow() - inputsCheckedAt >= InputsCheckInterval)
+            {
+                inputsCheckedAt = _time.GetUtcNow();
+                if (await InputsAsync(config, cancellationToken).ConfigureAwait(false) != inputs)
+                {
+                    Set(WorktreeState.Stopping, "install inputs changed", child.Identity);
+                    return new Outcome.InputsChanged();
+                }
+            }
+
             if (await IsHealthyAsync(health, cancellationToken).ConfigureAwait(false))
             {
                 failures = 0;
@@ -277,6 +298,25 @@ internal sealed class WorktreeRunner : IAsyncDisposable
                 Set(WorktreeState.Unhealthy, $"no healthy answer from {healthPath} within {_options.StartTimeout.TotalSeconds:0} s of starting", child.Identity);
             }
         }
+    }
+
+    /// <summary>The digest of every step's inputs; a step that cannot tell gives an empty part (no restarts from it).</summary>
+    private async Task<string> InputsAsync(GroveConfig config, CancellationToken cancellationToken)
+    {
+        var parts = new List<string>();
+        foreach (var step in _steps)
+        {
+            try
+            {
+                parts.Add(await step.InputsAsync(Worktree, config, cancellationToken).ConfigureAwait(false));
+            }
+            catch (GroveException)
+            {
+                parts.Add(string.Empty);
+            }
+        }
+
+        return string.Join('|', parts);
     }
 
     private async Task<bool> IsHealthyAsync(Uri health, CancellationToken cancellationToken)
@@ -325,9 +365,11 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         }
     }
 
+    /// <summary>Notes a command taken from the queue; returns whether the app should run.</summary>
     private bool Apply(RunnerCommand command)
     {
         Log.Write("grove", $"{command.ToString().ToLowerInvariant()} requested");
+        _reinstall |= command == RunnerCommand.Reinstall;
         return command != RunnerCommand.Stop;
     }
 
@@ -361,5 +403,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         public sealed record Idle(string Reason) : Outcome;
 
         public sealed record Stopping : Outcome;
+
+        public sealed record InputsChanged : Outcome;
     }
 }

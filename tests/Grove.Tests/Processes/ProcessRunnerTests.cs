@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Grove.Processes;
 
 namespace Grove.Tests.Processes;
@@ -32,20 +31,11 @@ public class ProcessRunnerTests
     {
         using var folder = new TempFolder();
         var pidFile = Path.Combine(folder.Path, "child.pid");
-        using var cancel = new CancellationTokenSource();
-        var run = ProcessRunner.RunAsync(new ProcessSpec("sh", ["-c", $"sleep 300 & echo $! > '{pidFile}'; wait"]), cancel.Token);
-        var deadline = Stopwatch.StartNew();
-        while (!File.Exists(pidFile) || new FileInfo(pidFile).Length == 0)
-        {
-            Assert.True(deadline.Elapsed < Bounded.Process, "the child never started");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
 
-        var child = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        await cancel.CancelAsync();
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken));
-        Assert.False(IsAlive(child), $"grandchild {child} survived");
+        await ProcessTree.CancelAndExpectTreeGoneAsync(
+            ct => ProcessRunner.RunAsync(new ProcessSpec("sh", ["-c", $"sleep 300 & echo $! > '{pidFile}'; wait"]), ct),
+            pidFile,
+            TestContext.Current.CancellationToken);
     }
 
     [Fact]
@@ -60,20 +50,39 @@ public class ProcessRunnerTests
     public async Task Guards_RejectNull() =>
         await Assert.ThrowsAsync<ArgumentNullException>(() => ProcessRunner.RunAsync(null!, TestContext.Current.CancellationToken));
 
-    private static bool IsAlive(int pid)
+    [Fact]
+    public async Task RunStreaming_BothStreams_EveryLineDeliveredInOrderPerStream()
     {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            var stat = $"/proc/{pid}/stat";
-            if (!File.Exists(stat) || File.ReadAllText(stat).Split(' ')[2] == "Z")
-            {
-                return false;
-            }
+        var lines = new List<string>();
 
-            Thread.Sleep(50);
-        }
+        var exitCode = await ProcessRunner.RunStreamingAsync(
+            new ProcessSpec("sh", ["-c", "for i in $(seq 1 500); do echo out $i; echo err $i >&2; done; printf 'no newline'; exit 7"]),
+            lines.Add,
+            Bounded.Token(Bounded.Process));
 
-        return true;
+        Assert.Equal(7, exitCode);
+        Assert.Equal(1001, lines.Count);
+        Assert.Equal(Enumerable.Range(1, 500).Select(i => $"out {i}"), lines.Where(l => l.StartsWith("out", StringComparison.Ordinal)));
+        Assert.Equal(Enumerable.Range(1, 500).Select(i => $"err {i}"), lines.Where(l => l.StartsWith("err", StringComparison.Ordinal)));
+        Assert.Contains("no newline", lines);
+    }
+
+    [Fact]
+    public async Task RunStreaming_Cancelled_KillsWholeTree()
+    {
+        using var folder = new TempFolder();
+        var pidFile = Path.Combine(folder.Path, "child.pid");
+
+        await ProcessTree.CancelAndExpectTreeGoneAsync(
+            ct => ProcessRunner.RunStreamingAsync(new ProcessSpec("sh", ["-c", $"sleep 300 & echo $! > '{pidFile}'; echo started; wait"]), _ => { }, ct),
+            pidFile,
+            TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task RunStreaming_Guards_RejectNull()
+    {
+        await Assert.ThrowsAsync<ArgumentNullException>(() => ProcessRunner.RunStreamingAsync(null!, _ => { }, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => ProcessRunner.RunStreamingAsync(new ProcessSpec("true", []), null!, TestContext.Current.CancellationToken));
     }
 }

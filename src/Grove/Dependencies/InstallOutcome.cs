@@ -1,0 +1,14 @@
+namespace Grove.Dependencies;
+
+/// <summary>What happened to one install step.</summary>
+public enum InstallOutcome
+{
+    /// <summary>The package manager ran.</summary>
+    Installed,
+
+    /// <summary>A tree installed from the same inputs was materialised instead of installing.</summary>
+    Reused,
+
+    /// <summary>This worktree already holds an install of the same inputs: nothing was done.</summary>
+    UpToDate,
+}

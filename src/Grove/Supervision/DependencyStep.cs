@@ -1,0 +1,30 @@
+using Grove.Configuration;
+using Grove.Dependencies;
+using Grove.Processes;
+using Grove.Worktrees;
+
+namespace Grove.Supervision;
+
+/// <summary>The install step before each app starts: <see cref="DependencyInstaller"/>, its output in the worktree's log.</summary>
+public sealed class DependencyStep(DependencyInstaller installer) : IWorktreeStep
+{
+    private readonly DependencyInstaller _installer = installer ?? throw new ArgumentNullException(nameof(installer));
+
+    public WorktreeState State => WorktreeState.Installing;
+
+    public async Task<IReadOnlyList<KeyValuePair<string, string>>> RunAsync(WorktreeSnapshot worktree, GroveConfig config, WorktreeLog log, bool force, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var progress = new Progress<string>(message => log.Write("grove", message));
+        var report = await _installer.EnsureInstalledAsync(worktree, config, line => log.Write("install", line), progress, force, cancellationToken).ConfigureAwait(false);
+        if (report.SkippedReason is not null)
+        {
+            log.Write("grove", $"nothing to install: {report.SkippedReason}");
+        }
+
+        return [];
+    }
+
+    public Task<string> InputsAsync(WorktreeSnapshot worktree, GroveConfig config, CancellationToken cancellationToken) =>
+        _installer.FingerprintAsync(worktree, config, cancellationToken);
+}

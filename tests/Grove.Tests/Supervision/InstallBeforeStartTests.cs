@@ -1,0 +1,72 @@
+using Grove.Dependencies;
+using Grove.Supervision;
+using Grove.Worktrees;
+
+namespace Grove.Tests.Supervision;
+
+/// <summary>The supervisor with the real install step: installs before the app, failures, lockfile changes.</summary>
+public class InstallBeforeStartTests
+{
+    private static readonly SupervisorOptions Fast = new() { StopGrace = TimeSpan.FromSeconds(2), RestartBackoff = TimeSpan.FromMilliseconds(100) };
+
+    private static CancellationToken Within(TimeSpan limit) => Bounded.Token(limit);
+
+    private static Supervisor For(TestRepository repo) =>
+        new(repo.Catalog(), Fast, [new DependencyStep(new DependencyInstaller(repo.CommonGitDirectory))]);
+
+    [Fact]
+    public async Task FailingInstall_AppNeverStartsAndWorktreeShowsTheCommand()
+    {
+        using var repo = TestRepository.Create();
+        File.WriteAllText(Path.Combine(repo.Primary, "grove.json"), $$"""
+            { "app": { "command": "dotnet", "args": ["{{AppRepository.TestApp}}"] },
+              "install": [ { "command": "sh", "args": ["-c", "echo resolving; echo 'E404 no such package' >&2; exit 7"] } ],
+              "ports": { "base": 39300, "range": 50 }, "gateway": { "port": 39299 } }
+            """);
+        await using var supervisor = For(repo);
+        var states = new List<WorktreeState>();
+        supervisor.Changed += (_, s) =>
+        {
+            lock (states)
+            {
+                states.Add(s.Worktrees[0].State);
+            }
+        };
+
+        await supervisor.StartAsync(Within(Bounded.Process));
+        var failed = await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Failed, Within(TimeSpan.FromSeconds(60)));
+
+        Assert.Contains("E404 no such package", failed.Worktrees[0].StateReason, StringComparison.Ordinal);
+        Assert.DoesNotContain(repo.Catalog().Runs.ReadAll(), r => r.Process is not null);
+        lock (states)
+        {
+            Assert.Contains(WorktreeState.Installing, states);
+            Assert.DoesNotContain(WorktreeState.Starting, states);
+        }
+
+        Assert.Contains("E404 no such package", File.ReadAllText(supervisor.LogPath(failed.Worktrees[0])), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LockfileChangedWhileRunning_InstallsAgainAndRestarts()
+    {
+        using var repo = AppRepository.Create();
+        File.WriteAllText(Path.Combine(repo.Primary, ".gitignore"), "node_modules/\n");
+        await NpmProject.WriteAsync(repo.Primary, NpmProject.Small);
+        repo.Git(repo.Primary, "add", ".");
+        repo.Git(repo.Primary, "commit", "-q", "-m", "npm project");
+        await using var supervisor = For(repo);
+
+        await supervisor.StartAsync(Within(Bounded.Process));
+        await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Running, Within(TimeSpan.FromMinutes(3)));
+        var first = repo.Catalog().Runs.ReadAll().Single().Process!;
+        Assert.True(Directory.Exists(Path.Combine(repo.Primary, "node_modules", "is-odd")));
+
+        await NpmProject.WriteAsync(repo.Primary, NpmProject.SmallPlusOne);
+        await supervisor.WaitForAsync(s => s.Worktrees[0].State != WorktreeState.Running, Within(TimeSpan.FromSeconds(30)));
+        await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Running, Within(TimeSpan.FromMinutes(3)));
+
+        Assert.True(Directory.Exists(Path.Combine(repo.Primary, "node_modules", "is-even")), "the new dependency was not installed");
+        Assert.False(first.IsAlive(), "the app was not restarted after the new install");
+    }
+}
