@@ -118,9 +118,7 @@ public sealed class StateStore
         try
         {
             connection.Open();
-            // WAL with synchronous NORMAL: commits stay atomic and survive a crash of grove; they
-            // skip the fsync that would wait for unrelated dirty data (a just-copied database file).
-            Execute(connection, "PRAGMA busy_timeout = 15000; PRAGMA synchronous = NORMAL;");
+            Execute(connection, "PRAGMA busy_timeout = 15000;");
             if (!_initialised)
             {
                 Initialise(connection);
