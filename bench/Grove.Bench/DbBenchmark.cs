@@ -89,6 +89,8 @@ internal static class DbBenchmark
         string PerGb(string key) => (median[key] / gigabytes).ToString("0.00", CultureInfo.InvariantCulture);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {bytes / 1048576.0,7:0} MB {median["wal"],9:0.000}s {median["file"],9:0.000}s {median["grove"],9:0.000}s {median["dump"],12:0.000}s {Measure.Ratio(ratio),8}   {PerGb("wal")} {PerGb("file")} {PerGb("grove")} {PerGb("dump")}"));
+        string Spread(string key) => string.Create(CultureInfo.InvariantCulture, $"{samples[key].Min().TotalSeconds:0.000}-{samples[key].Max().TotalSeconds:0.000}s");
+        Console.WriteLine($"             min-max: WAL_LOG {Spread("wal")}, FILE_COPY {Spread("file")}, grove {Spread("grove")}, dump|restore {Spread("dump")}");
         var goalApplies = megabytes is >= 100 and <= 400;
         if (goalApplies)
         {
