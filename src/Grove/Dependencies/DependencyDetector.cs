@@ -70,13 +70,14 @@ public static class DependencyDetector
         }
 
         var npmLock = names.Contains("npm-shrinkwrap.json") ? "npm-shrinkwrap.json" : names.Contains("package-lock.json") ? "package-lock.json" : null;
-        return npmLock is null ? null : NodeStep(Ecosystem.Npm, folder, "npm", ["ci"], npmLock, ".package-lock.json", names, [], hardlinks: true);
+        // npm rewrites node_modules/.package-lock.json in place, so its trees are copied, never hard-linked.
+        return npmLock is null ? null : NodeStep(Ecosystem.Npm, folder, "npm", ["ci"], npmLock, ".package-lock.json", names, [], hardlinks: false);
     }
 
     /// <summary>
-    /// A node package manager's step. npm, pnpm and Yarn replace files in node_modules (unlink and
-    /// write anew), never edit them in place, so a hard-linked tree is safe for them; pnpm and Bun
-    /// link from a global store the same way.
+    /// A node package manager's step. pnpm and Yarn replace files in node_modules (unlink and write
+    /// anew), so a hard-linked tree is safe for them (pnpm links from its own store the same way);
+    /// npm edits node_modules/.package-lock.json in place, so its trees are copied.
     /// </summary>
     private static InstallStep NodeStep(
         Ecosystem ecosystem, string folder, string program, IReadOnlyList<string> args, string lockfile, string? sentinel, HashSet<string?> names, IReadOnlyList<string> extraInputs, bool hardlinks)

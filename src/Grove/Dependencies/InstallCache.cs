@@ -136,9 +136,19 @@ internal sealed class InstallCache(DependencyPaths paths)
         return entries;
     }
 
-    /// <summary>Keeps the few most recently used entries of a step; the entry just stored always stays.</summary>
+    /// <summary>
+    /// Keeps the few most recently used entries of a step (the entry just stored always stays),
+    /// and clears what a killed Grove left half stored or half deleted an hour ago or more.
+    /// </summary>
     private void Prune(string stepId, string keep)
     {
+        foreach (var leftover in Directory.EnumerateDirectories(paths.Cache)
+            .Where(folder => Path.GetFileName(folder) is var name && (name.StartsWith(".staging-", StringComparison.Ordinal) || name.StartsWith(".deleting-", StringComparison.Ordinal)))
+            .Where(folder => Directory.GetLastWriteTimeUtc(folder) < DateTime.UtcNow.AddHours(-1)))
+        {
+            DependencyPaths.DeleteAside(leftover);
+        }
+
         var old = Directory.EnumerateDirectories(paths.Cache)
             .Where(folder => !Path.GetFileName(folder).StartsWith('.'))
             .Select(folder => (folder, step: Path.Combine(folder, StepFile)))

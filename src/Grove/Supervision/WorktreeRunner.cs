@@ -56,7 +56,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         lock (_gate)
         {
             _commands.Writer.TryWrite(command);
-            if (command != RunnerCommand.Start && Status.State is WorktreeState.Starting or WorktreeState.Running or WorktreeState.Unhealthy)
+            if (command != RunnerCommand.Start && Status.State is WorktreeState.Installing or WorktreeState.BranchingDatabase or WorktreeState.Starting or WorktreeState.Running or WorktreeState.Unhealthy)
             {
                 Set(WorktreeState.Stopping, $"{command.ToString().ToLowerInvariant()} requested", Status.Process);
             }
@@ -128,7 +128,15 @@ internal sealed class WorktreeRunner : IAsyncDisposable
                         break;
                     case Outcome.Blocked blocked:
                         Set(WorktreeState.Failed, blocked.Reason);
-                        wanted = Apply(await _commands.Reader.ReadAsync(cancellationToken).ConfigureAwait(false));
+                        if (await WaitForCommandOrNewInputsAsync(blocked.Inputs, cancellationToken).ConfigureAwait(false) is { } taken)
+                        {
+                            wanted = Apply(taken);
+                        }
+                        else
+                        {
+                            Log.Write("grove", "install inputs changed (a lockfile?): trying again");
+                        }
+
                         break;
                     case Outcome.Idle idle:
                         Set(WorktreeState.Stopped, idle.Reason);
@@ -169,7 +177,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         }
         catch (ConfigException ex)
         {
-            return new Outcome.Blocked(ex.Message);
+            return new Outcome.Blocked(ex.Message, null);
         }
 
         if (config.App is null)
@@ -181,19 +189,37 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         var inputs = await InputsAsync(config, cancellationToken).ConfigureAwait(false);
         var force = _reinstall;
         _reinstall = false;
+
+        // A command (stop, restart, reinstall) cancels the steps: an install may take minutes.
+        using var steps = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _ = _commands.Reader.WaitToReadAsync(steps.Token).AsTask().ContinueWith(
+            arrived => { if (arrived.Status == TaskStatus.RanToCompletion) { steps.Cancel(); } },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         foreach (var step in _steps)
         {
             Set(step.State, null);
             try
             {
-                environment.AddRange(await step.RunAsync(Worktree, config, Log, force, cancellationToken).ConfigureAwait(false));
+                environment.AddRange(await step.RunAsync(Worktree, config, Log, force, steps.Token).ConfigureAwait(false));
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && _commands.Reader.TryRead(out var command))
+            {
+                Log.Write("grove", $"{step.State} cancelled by a {command.ToString().ToLowerInvariant()} request");
+                return new Outcome.Command(command);
             }
             catch (GroveException ex)
             {
                 Log.Write("grove", ex.Message);
-                return new Outcome.Blocked(ex.Message);
+                if (ex.Fix is not null)
+                {
+                    Log.Write("grove", $"fix: {ex.Fix}");
+                }
+
+                return new Outcome.Blocked(Summary(ex), inputs);
             }
         }
+
+        await steps.CancelAsync().ConfigureAwait(false);
 
         var run = config.App.Run;
         var folder = Path.GetFullPath(run.WorkingDirectory, Worktree.Path);
@@ -202,12 +228,12 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         {
             return new Outcome.Blocked(Directory.Exists(folder)
                 ? $"the app command '{run.Command}' was not found (PATH, or relative to {run.WorkingDirectory}); fix app.command in {GroveConfig.FileName}"
-                : $"the app folder '{run.WorkingDirectory}' does not exist in this worktree; fix app.workingDirectory in {GroveConfig.FileName}");
+                : $"the app folder '{run.WorkingDirectory}' does not exist in this worktree; fix app.workingDirectory in {GroveConfig.FileName}", null);
         }
 
         if (!PortProbe.IsFree(Worktree.Port))
         {
-            return new Outcome.Blocked($"port {Worktree.Port} is held by another program; stop it, then 'grove restart {Worktree.Slug}'");
+            return new Outcome.Blocked($"port {Worktree.Port} is held by another program; stop it, then 'grove restart {Worktree.Slug}'", null);
         }
 
         Set(WorktreeState.Starting, crashes > 0 ? $"restart {crashes} after a crash" : null);
@@ -351,6 +377,50 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         return environment;
     }
 
+    /// <summary>The first line of a step's error and its fix: the whole output is in the log.</summary>
+    private string Summary(GroveException ex)
+    {
+        var first = ex.Message.Split('\n', 2)[0].Trim();
+        if (first.Length > 300)
+        {
+            first = first[..300] + "…";
+        }
+
+        return $"{first}; see 'grove logs {Worktree.Slug}'; {ex.Fix ?? "fix it"}, then 'grove restart {Worktree.Slug}' (a changed lockfile is retried by itself)";
+    }
+
+    /// <summary>Waits for a command, or (when <paramref name="inputs"/> is known) for the step inputs to change: null then.</summary>
+    private async Task<RunnerCommand?> WaitForCommandOrNewInputsAsync(string? inputs, CancellationToken cancellationToken)
+    {
+        if (inputs is null)
+        {
+            return await _commands.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        GroveConfig config;
+        while (true)
+        {
+            if (await WaitForCommandAsync(InputsCheckInterval, cancellationToken).ConfigureAwait(false) is { } command)
+            {
+                return command;
+            }
+
+            try
+            {
+                config = GroveConfigLoader.LoadFromWorktree(Worktree.Path);
+            }
+            catch (ConfigException)
+            {
+                continue;
+            }
+
+            if (await InputsAsync(config, cancellationToken).ConfigureAwait(false) != inputs)
+            {
+                return null;
+            }
+        }
+    }
+
     private async Task<RunnerCommand?> WaitForCommandAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -398,7 +468,8 @@ internal sealed class WorktreeRunner : IAsyncDisposable
 
         public sealed record Crashed(int ExitCode, bool Stable) : Outcome;
 
-        public sealed record Blocked(string Reason) : Outcome;
+        /// <param name="Inputs">The step inputs it failed with (a change retries by itself); null when only a command helps.</param>
+        public sealed record Blocked(string Reason, string? Inputs) : Outcome;
 
         public sealed record Idle(string Reason) : Outcome;
 

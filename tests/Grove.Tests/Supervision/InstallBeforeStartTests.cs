@@ -69,4 +69,52 @@ public class InstallBeforeStartTests
         Assert.True(Directory.Exists(Path.Combine(repo.Primary, "node_modules", "is-even")), "the new dependency was not installed");
         Assert.False(first.IsAlive(), "the app was not restarted after the new install");
     }
+
+    [Fact]
+    public async Task StopDuringALongInstall_KillsTheInstallAndShowsStopped()
+    {
+        using var repo = TestRepository.Create();
+        using var marker = new TempFolder();
+        var pidFile = Path.Combine(marker.Path, "install.pid");
+        File.WriteAllText(Path.Combine(repo.Primary, "grove.json"), $$"""
+            { "app": { "command": "dotnet", "args": ["{{AppRepository.TestApp}}"] },
+              "install": [ { "command": "sh", "args": ["-c", "sleep 300 & echo $! > '{{pidFile}}'; wait"] } ],
+              "ports": { "base": 39400, "range": 50 }, "gateway": { "port": 39399 } }
+            """);
+        await using var supervisor = For(repo);
+        await supervisor.StartAsync(Within(Bounded.Process));
+        await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Installing, Within(TimeSpan.FromSeconds(30)));
+        while (!File.Exists(pidFile) || new FileInfo(pidFile).Length == 0)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        var sleeper = Grove.Processes.ProcessIdentity.Read(int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture))!;
+
+        supervisor.Execute("main", RunnerCommand.Stop);
+        var stopped = await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Stopped, Within(TimeSpan.FromSeconds(20)));
+
+        Assert.Equal("stopped on request", stopped.Worktrees[0].StateReason);
+        Assert.False(sleeper.IsAlive(), "the install's process tree outlived the stop");
+    }
+
+    [Fact]
+    public async Task FailedInstall_RetriedByItselfOnceTheLockfileIsFixed()
+    {
+        using var repo = AppRepository.Create();
+        File.WriteAllText(Path.Combine(repo.Primary, ".gitignore"), "node_modules/\n");
+        await NpmProject.WriteAsync(repo.Primary, NpmProject.Small);
+        var good = File.ReadAllText(Path.Combine(repo.Primary, "package-lock.json"));
+        File.WriteAllText(Path.Combine(repo.Primary, "package-lock.json"), "{ broken");
+        await using var supervisor = For(repo);
+
+        await supervisor.StartAsync(Within(Bounded.Process));
+        var failed = await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Failed, Within(TimeSpan.FromMinutes(2)));
+        File.WriteAllText(Path.Combine(repo.Primary, "package-lock.json"), good);
+        await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Running, Within(TimeSpan.FromMinutes(3)));
+
+        Assert.Contains("grove restart main", failed.Worktrees[0].StateReason, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', failed.Worktrees[0].StateReason!);
+        Assert.True(Directory.Exists(Path.Combine(repo.Primary, "node_modules", "is-odd")));
+    }
 }
