@@ -45,13 +45,16 @@ public sealed record PostgresServer(string Key, string Base, string MaintenanceD
         return new PostgresServer(key, builder.ConnectionString, maintenance);
     }
 
+    /// <summary>How long one of Grove's statements may run (a seed file, or a copy of a large template).</summary>
+    public const int CommandLimitSeconds = 30 * 60;
+
     /// <summary>How Grove connects: no pooling (an idle pooled connection would keep a template busy), bounded timeouts.</summary>
     public string Admin(string? database = null) => new NpgsqlConnectionStringBuilder(Base)
     {
         Database = database ?? MaintenanceDatabase,
         Pooling = false,
         Timeout = 15,
-        CommandTimeout = 0,
+        CommandTimeout = CommandLimitSeconds,
         ApplicationName = "grove",
     }.ConnectionString;
 
