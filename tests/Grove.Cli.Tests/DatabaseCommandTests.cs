@@ -46,6 +46,29 @@ public class DatabaseCommandTests
     }
 
     [Fact]
+    public async Task DbTemplate_SeedChangedOrRebuild_NewBranchesGetTheNewSeedOldOnesKeepTheirs()
+    {
+        using var repo = Configure(TestRepository.Create(), """{ "provider": "sqlite", "name": "app", "seed": "db/seed.sql" }""");
+        var folder = Path.Combine(repo.CommonGitDirectory, "grove", "sqlite", "app");
+
+        var built = await GroveCli.RunAsync(repo.Primary, "db", "template");
+        await GroveCli.SucceedAsync(repo.Primary, "new", "feature/old");
+        await File.AppendAllTextAsync(Path.Combine(repo.Primary, "db", "seed.sql"), "\nINSERT INTO items VALUES (3, 'c');", TestContext.Current.CancellationToken);
+        await GroveCli.SucceedAsync(repo.Primary, "new", "feature/new");
+        var rebuilt = await GroveCli.RunAsync(repo.Primary, "db", "template", "--rebuild");
+        var unchanged = await GroveCli.RunAsync(repo.Primary, "db", "template");
+
+        Assert.True(built.Succeeded, built.StandardError);
+        Assert.Contains("building the template", built.StandardError, StringComparison.Ordinal);
+        Assert.Equal(2L, Count(Path.Combine(folder, "feature-old.db")));
+        Assert.Equal(3L, Count(Path.Combine(folder, "feature-new.db")));
+        Assert.Contains("building the template", rebuilt.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("building the template", unchanged.StandardError, StringComparison.Ordinal);
+        Assert.Contains("up to date", unchanged.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(3L, Count(Path.Combine(folder, "__template.db")));
+    }
+
+    [Fact]
     public async Task DbCommands_NoDatabaseConfigured_ClearErrorAndNothingCreated()
     {
         using var repo = TestRepository.Create();
