@@ -1,16 +1,18 @@
+using System.Globalization;
 using Grove.Bench;
 
-// bench/run [name] [--runs N]: runs one benchmark, or all of them.
-var name = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
-var runsIndex = Array.IndexOf(args, "--runs");
-var runs = runsIndex >= 0 && runsIndex + 1 < args.Length ? int.Parse(args[runsIndex + 1], System.Globalization.CultureInfo.InvariantCulture) : 21;
+// bench/run [name] [--runs N] [--sizes 20,200,1000]: runs one benchmark, or all of them.
+var name = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !char.IsAsciiDigit(a[0])) ?? "all";
+int? runs = Option("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : null;
+var sizes = (Option("--sizes") ?? "20,200,1000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
 
 var benchmarks = new Dictionary<string, Func<Task<bool>>>(StringComparer.Ordinal)
 {
-    ["ls"] = () => ListBenchmark.RunAsync(runs),
-    ["up"] = () => UpBenchmark.RunAsync(Math.Min(runs, 7)),
+    ["ls"] = () => ListBenchmark.RunAsync(runs ?? 21),
+    ["db"] = () => DbBenchmark.RunAsync(runs ?? 3, sizes),
+    ["up"] = () => UpBenchmark.RunAsync(Math.Min(runs ?? 21, 7)),
     ["gateway"] = GatewayBenchmark.RunAsync,
-    ["deps"] = () => DependencyBenchmark.RunAsync(runs),
+    ["deps"] = () => DependencyBenchmark.RunAsync(runs ?? 21),
 };
 
 if (name != "all" && !benchmarks.ContainsKey(name))
@@ -27,3 +29,9 @@ foreach (var (key, run) in benchmarks.Where(b => name == "all" || b.Key == name)
 }
 
 return allMet ? 0 : 1;
+
+string? Option(string flag)
+{
+    var index = Array.IndexOf(args, flag);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}

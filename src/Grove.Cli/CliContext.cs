@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Grove.Configuration;
+using Grove.Databases;
 using Grove.Worktrees;
 
 namespace Grove.Cli;
@@ -33,6 +35,36 @@ internal sealed class CliContext
         var location = await RepositoryLocation.FindAsync(git, directory, cancellationToken).ConfigureAwait(false);
         return new CliContext(location, new WorktreeCatalog(git, location.CommonGitDirectory), location.CurrentWorktree ?? location.CommonGitDirectory);
     }
+
+    /// <summary>
+    /// The repository-wide grove.json (the primary worktree's). With a snapshot that holds the
+    /// primary worktree it is read from there, without running git again.
+    /// </summary>
+    public async Task<GroveConfig> ConfigAsync(RepositorySnapshot? snapshot, CancellationToken cancellationToken)
+    {
+        if (snapshot?.Primary is { } primary)
+        {
+            return GroveConfigLoader.LoadFromWorktree(primary.Path);
+        }
+
+        var entries = await Catalog.ListAsync(cancellationToken).ConfigureAwait(false);
+        return await Catalog.LoadRepositoryConfigAsync(entries, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The database settings, or a clear error when grove.json configures none.</summary>
+    public async Task<DatabaseConfig> DatabaseConfigAsync(CancellationToken cancellationToken) =>
+        (await ConfigAsync(null, cancellationToken).ConfigureAwait(false)).Database ?? throw new GroveException(
+            "grove.json configures no database",
+            "add a \"database\" section to grove.json, for example { \"provider\": \"sqlite\", \"name\": \"app\", \"seed\": \"db/seed.sql\" }");
+
+    /// <summary>The repository's database manager; the caller disposes it (which stops a server it started).</summary>
+    public DatabaseManager Databases() => new(Location.CommonGitDirectory);
+
+    /// <summary>The worktree named by slug, branch or folder, or a clear error listing the known slugs.</summary>
+    public static WorktreeSnapshot Find(RepositorySnapshot snapshot, string target) =>
+        snapshot.Find(target) ?? throw new GroveException(
+            $"no worktree is called '{target}'",
+            $"name one by slug, branch or folder; known slugs: {string.Join(", ", snapshot.Worktrees.Select(w => w.Slug))}");
 
     /// <summary>The worktree the command was started in.</summary>
     public WorktreeSnapshot CurrentWorktree(RepositorySnapshot snapshot)

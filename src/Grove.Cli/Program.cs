@@ -12,6 +12,7 @@ root.Subcommands.Add(EnvCommand.Create());
 root.Subcommands.Add(NewCommand.Create());
 root.Subcommands.Add(RemoveCommand.Create());
 root.Subcommands.Add(StateCommand.Create());
+root.Subcommands.Add(DbCommand.Create());
 root.Subcommands.Add(InstallCommand.Create());
 root.Subcommands.Add(UpCommand.Create());
 root.Subcommands.Add(WaitCommand.Create());

@@ -13,7 +13,11 @@ internal static class EnvCommand
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
             var snapshot = await context.Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var (key, value) in WorktreeEnvironment.For(context.CurrentWorktree(snapshot)))
+            var worktree = context.CurrentWorktree(snapshot);
+            var database = (await context.ConfigAsync(snapshot, cancellationToken).ConfigureAwait(false)).Database;
+            await using var databases = context.Databases();
+            var branch = database is null ? null : databases.Describe(worktree, database);
+            foreach (var (key, value) in WorktreeEnvironment.For(worktree, branch))
             {
                 Console.Out.WriteLine($"export {key}={ShellQuote.Quote(value)}");
             }

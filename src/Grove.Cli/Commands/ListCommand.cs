@@ -18,7 +18,9 @@ internal static class ListCommand
             var snapshot = await context.Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                var items = snapshot.Worktrees.Select(WorktreeJson.From).ToList();
+                var database = (await context.ConfigAsync(snapshot, cancellationToken).ConfigureAwait(false)).Database;
+                await using var databases = context.Databases();
+                var items = snapshot.Worktrees.Select(w => WorktreeJson.From(w, database is null ? null : databases.Describe(w, database))).ToList();
                 Console.Out.WriteLine(JsonSerializer.Serialize(items, ContractJson.Default.ListWorktreeJson));
                 return 0;
             }

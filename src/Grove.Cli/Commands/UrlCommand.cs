@@ -17,9 +17,15 @@ internal static class UrlCommand
         {
             var snapshot = await context.Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
             var worktree = context.CurrentWorktree(snapshot);
-            Console.Out.WriteLine(parse.GetValue(json)
-                ? JsonSerializer.Serialize(WorktreeJson.From(worktree), ContractJson.Default.WorktreeJson)
-                : parse.GetValue(gateway) ? worktree.GatewayUrl : worktree.Url);
+            if (!parse.GetValue(json))
+            {
+                Console.Out.WriteLine(parse.GetValue(gateway) ? worktree.GatewayUrl : worktree.Url);
+                return 0;
+            }
+
+            var database = (await context.ConfigAsync(snapshot, cancellationToken).ConfigureAwait(false)).Database;
+            await using var databases = context.Databases();
+            Console.Out.WriteLine(JsonSerializer.Serialize(WorktreeJson.From(worktree, database is null ? null : databases.Describe(worktree, database)), ContractJson.Default.WorktreeJson));
             return 0;
         });
         return command;

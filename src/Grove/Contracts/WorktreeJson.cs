@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Grove.Databases;
 using Grove.Worktrees;
 
 namespace Grove.Contracts;
@@ -23,9 +24,17 @@ public sealed record WorktreeJson(
     string? PrunableReason,
     DatabaseJson? Database)
 {
-    public static WorktreeJson From(WorktreeSnapshot w) => new(
-        w.Slug, w.Branch, w.Path, w.Head, w.IsPrimary, w.IsDetached, w.Port, w.Url, w.GatewayUrl,
-        WorktreeStateNames.Of(w.State), w.StateReason, HealthOf(w.State), w.IsLocked, w.LockReason, w.IsPrunable, w.PrunableReason, Database: null);
+    public static WorktreeJson From(WorktreeSnapshot w) => From(w, null);
+
+    /// <summary>The worktree with its database (<see cref="Databases.DatabaseManager.Describe"/>): provider, name, connection string without password.</summary>
+    public static WorktreeJson From(WorktreeSnapshot w, DatabaseBranch? database)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        return new(
+            w.Slug, w.Branch, w.Path, w.Head, w.IsPrimary, w.IsDetached, w.Port, w.Url, w.GatewayUrl,
+            WorktreeStateNames.Of(w.State), w.StateReason, HealthOf(w.State), w.IsLocked, w.LockReason, w.IsPrunable, w.PrunableReason,
+            database is null ? null : new DatabaseJson(database.ProviderName, database.Name, database.DisplayConnectionString));
+    }
 
     /// <summary><c>healthy</c> (running), <c>unhealthy</c>, or <c>unknown</c> (not running, or not checked yet).</summary>
     public static string HealthOf(WorktreeState state) => state switch
@@ -37,7 +46,7 @@ public sealed record WorktreeJson(
 }
 
 /// <summary>A worktree's database as scripts see it: never a password.</summary>
-public sealed record DatabaseJson(string Provider, string Name);
+public sealed record DatabaseJson(string Provider, string Name, string ConnectionString);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,

@@ -74,9 +74,10 @@ public static class Slug
     private static string Trim(string slug, int length) =>
         (slug.Length > length ? slug[..length] : slug).TrimEnd('-');
 
-    private static string Hash(string text)
+    /// <summary>The first <paramref name="length"/> hex digits of SHA-256(UTF-8 <paramref name="text"/>): stable across runs and machines.</summary>
+    internal static string Hash(string text, int length = SuffixLength)
     {
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(text));
-        return Convert.ToHexStringLower(digest)[..SuffixLength];
+        return Convert.ToHexStringLower(digest)[..length];
     }
 }

@@ -46,6 +46,28 @@ public sealed class StateStore
             result       TEXT
         );
         """,
+        // 3 (issue 3): the databases Grove created, so it only ever resets or drops its own
+        // (name and OID), and the port of the PostgreSQL server it manages.
+        """
+        CREATE TABLE databases (
+            provider   TEXT    NOT NULL,
+            server     TEXT    NOT NULL,
+            name       TEXT    NOT NULL,
+            kind       TEXT    NOT NULL,
+            final_name TEXT    NOT NULL,
+            oid        INTEGER,
+            worktree   TEXT,
+            slug       TEXT,
+            seed_hash  TEXT,
+            ready      INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (provider, server, name)
+        );
+        CREATE TABLE database_servers (
+            server TEXT    NOT NULL PRIMARY KEY,
+            port   INTEGER NOT NULL
+        );
+        """,
     ];
 
     public static int SchemaVersion => Migrations.Length;

@@ -84,6 +84,34 @@ public class StateStoreTests
     }
 
     [Fact]
+    public void Open_StoreFromBeforeDatabases_MigratedKeepingLeases()
+    {
+        using var folder = new TempFolder();
+        var store = new StateStore(folder.Path);
+        new LeaseStore(store).Assign([new("/w", "main", true)], new(new(), DateTimeOffset.UtcNow, _ => true));
+        store.Use(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "DROP TABLE databases; DROP TABLE database_servers; PRAGMA user_version = 2;";
+            return command.ExecuteNonQuery();
+        });
+
+        var migrated = new StateStore(folder.Path);
+        var leases = new LeaseStore(migrated).ReadAll();
+        var owned = new Grove.Databases.OwnershipStore(migrated).ReadAll();
+        var version = migrated.Use(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version;";
+            return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        });
+
+        Assert.Equal("/w", Assert.Single(leases).Path);
+        Assert.Empty(owned);
+        Assert.Equal(StateStore.SchemaVersion, version);
+    }
+
+    [Fact]
     public void Guards_RejectEmptyFolder() =>
         Assert.Throws<ArgumentException>(() => new StateStore(" "));
 }

@@ -1,0 +1,284 @@
+using Grove.Configuration;
+using Grove.State;
+using Grove.Worktrees;
+
+namespace Grove.Databases;
+
+/// <summary>
+/// Each worktree's own database, branched from a template built from the seed: the one entry
+/// point for the CLI and the <c>grove up</c> reconciler. Every change holds the repository's
+/// database lock (<c>&lt;state&gt;/databases.lock</c>), so concurrent grove processes never race;
+/// the first change in a process also settles what a crashed run left half-made. A local
+/// PostgreSQL server this instance had to start is stopped by <see cref="DisposeAsync"/> unless
+/// another grove process still uses it (then it keeps running and is reused).
+/// </summary>
+public sealed class DatabaseManager : IAsyncDisposable
+{
+    private static readonly TimeSpan LockLimit = TimeSpan.FromMinutes(30);
+    private readonly TimeProvider _time;
+    private readonly StateStore _state;
+    private readonly OwnershipStore _ownership;
+    private readonly LocalPostgresServer _local;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private FileLock? _serverUse;
+    private bool _startedLocal;
+    private string? _seedRoot;
+
+    public DatabaseManager(string commonGitDirectory, TimeProvider? time = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(commonGitDirectory);
+        CommonGitDirectory = commonGitDirectory;
+        _time = time ?? TimeProvider.System;
+        _state = new StateStore(commonGitDirectory);
+        _ownership = new OwnershipStore(_state);
+        _local = new LocalPostgresServer(_state);
+    }
+
+    public string CommonGitDirectory { get; }
+
+    /// <summary>Grove's own PostgreSQL server for this repository (used when <c>connectionString</c> is null).</summary>
+    public LocalPostgresServer LocalServer => _local;
+
+    /// <summary>
+    /// The worktree's database, branched from the template when it does not exist yet (the
+    /// template is built or rebuilt first when needed); an existing branch is reused as it is.
+    /// </summary>
+    public Task<DatabaseBranch> EnsureBranchAsync(WorktreeSnapshot worktree, DatabaseConfig config, IProgress<string>? progress, CancellationToken cancellationToken) =>
+        ChangeAsync(worktree, config, progress, BranchMode.Ensure, null, cancellationToken);
+
+    /// <summary>Replaces the worktree's database by a fresh branch of the template (only a database Grove made).</summary>
+    public Task<DatabaseBranch> ResetAsync(WorktreeSnapshot worktree, DatabaseConfig config, IProgress<string>? progress, CancellationToken cancellationToken) =>
+        ChangeAsync(worktree, config, progress, BranchMode.Reset, null, cancellationToken);
+
+    /// <summary>
+    /// Gives <paramref name="worktree"/> a copy of <paramref name="source"/>'s current data (for
+    /// <c>grove new --db-from</c>). PostgreSQL: the source's connections are closed for the copy, with a warning.
+    /// </summary>
+    public Task<DatabaseBranch> BranchFromAsync(WorktreeSnapshot worktree, WorktreeSnapshot source, DatabaseConfig config, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return ChangeAsync(worktree, config, progress, BranchMode.Reset, source, cancellationToken);
+    }
+
+    /// <summary>Drops the worktree's database if Grove made it; false when there was none of Grove's.</summary>
+    public async Task<bool> DropAsync(WorktreeSnapshot worktree, DatabaseConfig config, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(worktree);
+        ArgumentNullException.ThrowIfNull(config);
+        return await LockedAsync(progress, async () =>
+        {
+            if (config.Provider == DatabaseProvider.Sqlite)
+            {
+                var sqlite = Sqlite(config);
+                sqlite.Recover();
+                return sqlite.Drop(worktree.Slug);
+            }
+
+            await using var postgres = await PostgresAsync(config, progress, cancellationToken).ConfigureAwait(false);
+            var dropped = await postgres.DropOwnedAsync(DatabaseNames.Branch(config.Name, worktree.Slug), cancellationToken).ConfigureAwait(false);
+            if (dropped)
+            {
+                progress?.Report($"dropped {DatabaseNames.Branch(config.Name, worktree.Slug)}");
+            }
+
+            return dropped;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Builds the template when it is missing or its seed changed, or always with <paramref name="rebuild"/>.</summary>
+    public async Task EnsureTemplateAsync(DatabaseConfig config, bool rebuild, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var seed = new Seed(config, await SeedRootAsync(null, cancellationToken).ConfigureAwait(false));
+        await LockedAsync(progress, async () =>
+        {
+            if (config.Provider == DatabaseProvider.Sqlite)
+            {
+                var sqlite = Sqlite(config);
+                sqlite.Recover();
+                await sqlite.EnsureTemplateAsync(seed, rebuild, progress, cancellationToken).ConfigureAwait(false);
+                return 0;
+            }
+
+            await using var postgres = await PostgresAsync(config, progress, cancellationToken).ConfigureAwait(false);
+            await postgres.EnsureTemplateAsync(config.Name, seed, rebuild, progress, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// How the worktree's app reaches its database, without starting a server or making
+    /// anything (for <c>grove env</c> and <c>grove ls</c>). Its environment holds the password.
+    /// </summary>
+    public DatabaseBranch Describe(WorktreeSnapshot worktree, DatabaseConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(worktree);
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Provider == DatabaseProvider.Sqlite)
+        {
+            var path = Sqlite(config).BranchPath(worktree.Slug);
+            return new DatabaseBranch(config.Provider, Path.GetFileName(path), SqliteBrancher.Environment(config.Name, path), SqliteBrancher.ConnectionString(path));
+        }
+
+        var server = config.ConnectionString is null ? _local.Describe() : PostgresServer.Given(config.ConnectionString);
+        return PostgresBranch(server, config, DatabaseNames.Branch(config.Name, worktree.Slug));
+    }
+
+    /// <summary>Every database Grove has recorded as its own, in this repository's state store.</summary>
+    public IReadOnlyList<OwnedDatabase> ListOwned() => _ownership.ReadAll();
+
+    public async ValueTask DisposeAsync()
+    {
+        _serverUse?.Dispose();
+        _serverUse = null;
+        if (_startedLocal)
+        {
+            _startedLocal = false;
+            using var alone = FileLock.TryAcquire(ServerUsersLock, exclusive: true);
+            if (alone is not null)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+                await _local.StopAsync(timeout.Token).ConfigureAwait(false);
+            }
+        }
+
+        _gate.Dispose();
+    }
+
+    private string DatabaseLock => Path.Combine(_state.Folder, "databases.lock");
+
+    private string ServerUsersLock => Path.Combine(_state.Folder, "postgres.users.lock");
+
+    private async Task<DatabaseBranch> ChangeAsync(WorktreeSnapshot worktree, DatabaseConfig config, IProgress<string>? progress, BranchMode mode, WorktreeSnapshot? source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(worktree);
+        ArgumentNullException.ThrowIfNull(config);
+        var seed = new Seed(config, await SeedRootAsync(worktree, cancellationToken).ConfigureAwait(false));
+        return await LockedAsync(progress, () => config.Provider == DatabaseProvider.Sqlite
+            ? BranchSqliteAsync(worktree, config, seed, progress, mode, source, cancellationToken)
+            : BranchPostgresAsync(worktree, config, seed, progress, mode, source, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<DatabaseBranch> BranchSqliteAsync(WorktreeSnapshot worktree, DatabaseConfig config, Seed seed, IProgress<string>? progress, BranchMode mode, WorktreeSnapshot? source, CancellationToken cancellationToken)
+    {
+        var sqlite = Sqlite(config);
+        sqlite.Recover();
+        var target = sqlite.BranchPath(worktree.Slug);
+        if (mode == BranchMode.Reset || !File.Exists(target))
+        {
+            string from;
+            if (source is not null)
+            {
+                from = sqlite.BranchPath(source.Slug);
+                if (!File.Exists(from))
+                {
+                    throw new GroveException($"the worktree '{source.Slug}' has no database yet ({from})", $"give it one first: grove db reset {source.Slug}");
+                }
+            }
+            else
+            {
+                await sqlite.EnsureTemplateAsync(seed, false, progress, cancellationToken).ConfigureAwait(false);
+                from = sqlite.TemplatePath;
+            }
+
+            sqlite.Branch(from, worktree.Slug, worktree.Path, progress, cancellationToken);
+        }
+
+        return Describe(worktree, config);
+    }
+
+    private async Task<DatabaseBranch> BranchPostgresAsync(WorktreeSnapshot worktree, DatabaseConfig config, Seed seed, IProgress<string>? progress, BranchMode mode, WorktreeSnapshot? source, CancellationToken cancellationToken)
+    {
+        await using var postgres = await PostgresAsync(config, progress, cancellationToken).ConfigureAwait(false);
+        var target = DatabaseNames.Branch(config.Name, worktree.Slug);
+        var existing = await postgres.FindOwnedAsync(target, cancellationToken).ConfigureAwait(false);
+        if (existing is null || mode == BranchMode.Reset)
+        {
+            if (source is not null)
+            {
+                var from = DatabaseNames.Branch(config.Name, source.Slug);
+                await postgres.QuiesceAsync(from, progress, () => postgres.CloneAsync(config.Name, from, target, worktree.Path, worktree.Slug, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var template = await postgres.EnsureTemplateAsync(config.Name, seed, rebuild: false, progress, cancellationToken).ConfigureAwait(false);
+                await postgres.CloneAsync(config.Name, template, target, worktree.Path, worktree.Slug, progress, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return PostgresBranch(postgres.Server, config, target);
+    }
+
+    private static DatabaseBranch PostgresBranch(PostgresServer server, DatabaseConfig config, string database) =>
+        new(config.Provider, database,
+            [new($"ConnectionStrings__{config.Name}", server.App(database)), new("DATABASE_URL", server.Url(database))],
+            server.Display(database));
+
+    /// <summary>The brancher for the configured server, after settling crashed runs; starts the local server when needed.</summary>
+    private async Task<PostgresBrancher> PostgresAsync(DatabaseConfig config, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        PostgresServer server;
+        if (config.ConnectionString is not null)
+        {
+            server = PostgresServer.Given(config.ConnectionString);
+        }
+        else
+        {
+            // Checked on every change, so a long-lived manager (grove up) restarts a server that died.
+            _serverUse ??= await FileLock.AcquireAsync(ServerUsersLock, exclusive: false, LockLimit, progress, cancellationToken).ConfigureAwait(false);
+            var (running, started) = await _local.EnsureRunningAsync(progress, cancellationToken).ConfigureAwait(false);
+            server = running;
+            _startedLocal |= started;
+        }
+
+        var brancher = new PostgresBrancher(server, _ownership, _time);
+        try
+        {
+            await brancher.RecoverAsync(cancellationToken).ConfigureAwait(false);
+            return brancher;
+        }
+        catch
+        {
+            await brancher.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private SqliteBrancher Sqlite(DatabaseConfig config) => new(_state.Folder, config.Name, _ownership, _time);
+
+    private async Task<T> LockedAsync<T>(IProgress<string>? progress, Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(LockLimit, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _ = _state.Use(_ => 0); // the state folder exists, owner-only, before the lock file goes in
+            using var held = await FileLock.AcquireAsync(DatabaseLock, exclusive: true, LockLimit, progress, cancellationToken).ConfigureAwait(false);
+            return await work().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Where seed paths are read: the primary worktree (one template for all), else <paramref name="fallback"/>.</summary>
+    private async Task<string> SeedRootAsync(WorktreeSnapshot? fallback, CancellationToken cancellationToken)
+    {
+        if (_seedRoot is not null)
+        {
+            return _seedRoot;
+        }
+
+        var catalog = new WorktreeCatalog(new Git(), CommonGitDirectory, _time);
+        var entries = await catalog.ListAsync(cancellationToken).ConfigureAwait(false);
+        var primary = entries.Count > 0 && !entries[0].IsBare ? entries[0].Path : fallback?.Path;
+        _seedRoot = primary ?? throw new GroveException("this bare repository has no worktree to read database.seed from", "add a worktree (grove new <branch>), then run the command there");
+        return _seedRoot;
+    }
+
+    private enum BranchMode
+    {
+        Ensure,
+        Reset,
+    }
+}

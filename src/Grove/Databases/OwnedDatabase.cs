@@ -1,0 +1,28 @@
+namespace Grove.Databases;
+
+/// <summary>
+/// A database Grove created, as recorded in the state store. Only recorded databases are ever
+/// reset or dropped; for PostgreSQL the recorded <see cref="Oid"/> must match too, so a database
+/// someone else made under the same name is never mistaken for Grove's.
+/// </summary>
+/// <param name="Server">Where it lives: <c>local</c> (Grove's own server), <c>host:port</c>, or <c>sqlite</c>.</param>
+/// <param name="Name">Its name now: a temporary name while it is being made, then <see cref="FinalName"/>.</param>
+/// <param name="Ready">False while it is being made: a crash leaves such a row, and the next run removes what it names.</param>
+public sealed record OwnedDatabase(
+    string Provider,
+    string Server,
+    string Name,
+    OwnedKind Kind,
+    string FinalName,
+    long? Oid,
+    string? Worktree,
+    string? Slug,
+    string? SeedHash,
+    bool Ready,
+    DateTimeOffset CreatedAt);
+
+public enum OwnedKind
+{
+    Template,
+    Branch,
+}

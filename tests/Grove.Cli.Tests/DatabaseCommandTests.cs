@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Grove.Databases;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Grove.Cli.Tests;
+
+public class DatabaseCommandTests
+{
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+
+    [Fact]
+    public async Task NewEnvLsResetDbFromRm_Sqlite_EachWorktreeGetsItsOwnDatabase()
+    {
+        using var repo = Configure(TestRepository.Create(), """{ "provider": "sqlite", "name": "app", "seed": "db/seed.sql" }""");
+
+        var created = await GroveCli.SucceedAsync(repo.Primary, "new", "feature/x");
+        var worktree = Path.Combine(repo.Root, "repo-feature-x");
+        var env = await GroveCli.SucceedAsync(worktree, "env");
+        var file = Path.Combine(repo.CommonGitDirectory, "grove", "sqlite", "app", "feature-x.db");
+        Execute(file, "INSERT INTO items VALUES (3, 'written in feature-x');");
+        var listed = JsonDocument.Parse(await GroveCli.SucceedAsync(repo.Primary, "ls", "--json")).RootElement;
+        await GroveCli.SucceedAsync(repo.Primary, "new", "copy", "--db-from", "feature-x");
+        var copied = Count(Path.Combine(repo.CommonGitDirectory, "grove", "sqlite", "app", "copy.db"));
+        await GroveCli.SucceedAsync(repo.Primary, "db", "reset", "feature-x");
+        var afterReset = Count(file);
+        var owned = JsonSerializer.Deserialize<List<OwnedJson>>(await GroveCli.SucceedAsync(repo.Primary, "db", "ls", "--json"), WebJson)!;
+        var removed = await GroveCli.SucceedAsync(repo.Primary, "rm", "copy");
+        var kept = await GroveCli.SucceedAsync(repo.Primary, "rm", "feature-x", "--keep-db");
+
+        Assert.Contains("database sqlite feature-x.db", created, StringComparison.Ordinal);
+        Assert.Contains($"export ConnectionStrings__app='Data Source={file}'", env, StringComparison.Ordinal);
+        Assert.Contains($"export DATABASE_URL='sqlite://{file}'", env, StringComparison.Ordinal);
+        var database = listed.EnumerateArray().Single(w => w.GetProperty("slug").GetString() == "feature-x").GetProperty("database");
+        Assert.Equal("sqlite", database.GetProperty("provider").GetString());
+        Assert.Equal("feature-x.db", database.GetProperty("name").GetString());
+        Assert.Equal(3L, copied);
+        Assert.Equal(2L, afterReset);
+        Assert.Contains(owned, d => d.Kind == "template" && d.Ready);
+        Assert.Contains(owned, d => d.Slug == "copy" && d.Ready);
+        Assert.Contains("database copy.db dropped", removed, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(repo.CommonGitDirectory, "grove", "sqlite", "app", "copy.db")));
+        Assert.Contains("database feature-x.db kept", kept, StringComparison.Ordinal);
+        Assert.Equal(2L, Count(file));
+    }
+
+    [Fact]
+    public async Task DbTemplate_SeedChangedOrRebuild_NewBranchesGetTheNewSeedOldOnesKeepTheirs()
+    {
+        using var repo = Configure(TestRepository.Create(), """{ "provider": "sqlite", "name": "app", "seed": "db/seed.sql" }""");
+        var folder = Path.Combine(repo.CommonGitDirectory, "grove", "sqlite", "app");
+
+        var built = await GroveCli.RunAsync(repo.Primary, "db", "template");
+        await GroveCli.SucceedAsync(repo.Primary, "new", "feature/old");
+        await File.AppendAllTextAsync(Path.Combine(repo.Primary, "db", "seed.sql"), "\nINSERT INTO items VALUES (3, 'c');", TestContext.Current.CancellationToken);
+        await GroveCli.SucceedAsync(repo.Primary, "new", "feature/new");
+        var rebuilt = await GroveCli.RunAsync(repo.Primary, "db", "template", "--rebuild");
+        var unchanged = await GroveCli.RunAsync(repo.Primary, "db", "template");
+
+        Assert.True(built.Succeeded, built.StandardError);
+        Assert.Contains("building the template", built.StandardError, StringComparison.Ordinal);
+        Assert.Equal(2L, Count(Path.Combine(folder, "feature-old.db")));
+        Assert.Equal(3L, Count(Path.Combine(folder, "feature-new.db")));
+        Assert.Contains("building the template", rebuilt.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("building the template", unchanged.StandardError, StringComparison.Ordinal);
+        Assert.Contains("up to date", unchanged.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(3L, Count(Path.Combine(folder, "__template.db")));
+    }
+
+    [Fact]
+    public async Task DbCommands_NoDatabaseConfigured_ClearErrorAndNothingCreated()
+    {
+        using var repo = TestRepository.Create();
+
+        var reset = await GroveCli.RunAsync(repo.Primary, "db", "reset", "main");
+        var dbFrom = await GroveCli.RunAsync(repo.Primary, "new", "feature/y", "--db-from", "main");
+        var listed = JsonDocument.Parse(await GroveCli.SucceedAsync(repo.Primary, "ls", "--json")).RootElement;
+
+        Assert.Equal(1, reset.ExitCode);
+        Assert.Contains("configures no database", reset.StandardError, StringComparison.Ordinal);
+        Assert.Contains("fix: add a \"database\" section", reset.StandardError, StringComparison.Ordinal);
+        Assert.Equal(1, dbFrom.ExitCode);
+        Assert.Single(listed.EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, listed[0].GetProperty("database").ValueKind);
+    }
+
+    internal static TestRepository Configure(TestRepository repo, string database, string seed = "CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL); INSERT INTO items VALUES (1, 'a'), (2, 'b');")
+    {
+        Directory.CreateDirectory(Path.Combine(repo.Primary, "db"));
+        File.WriteAllText(Path.Combine(repo.Primary, "db", "seed.sql"), seed);
+        File.WriteAllText(Path.Combine(repo.Primary, "grove.json"), $$"""{ "database": {{database}} }""");
+        repo.Git(repo.Primary, "add", "-A");
+        repo.Git(repo.Primary, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "grove.json");
+        return repo;
+    }
+
+    private static void Execute(string file, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static long Count(string file)
+    {
+        using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM items;";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private sealed record OwnedJson(string Provider, string Name, string Kind, string? Slug, bool Ready);
+}
+
+[Collection(PostgresGroup.Name)]
+public class PostgresCommandTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task LsAndEnv_GivenServer_PasswordOnlyInTheAppsEnvironment()
+    {
+        using var repo = DatabaseCommandTests.Configure(TestRepository.Create(), Database(postgres.ConnectionString, out var name));
+        var password = new NpgsqlConnectionStringBuilder(postgres.ConnectionString).Password!;
+
+        await GroveCli.SucceedAsync(repo.Primary, "new", "feature/pg");
+        var listed = await GroveCli.SucceedAsync(repo.Primary, "ls", "--json");
+        var dbList = await GroveCli.SucceedAsync(repo.Primary, "db", "ls", "--json");
+        var env = await GroveCli.SucceedAsync(Path.Combine(repo.Root, "repo-feature-pg"), "env");
+
+        Assert.DoesNotContain(password, listed, StringComparison.Ordinal);
+        Assert.DoesNotContain(password, dbList, StringComparison.Ordinal);
+        Assert.Contains($"\"name\": \"{name}_feature-pg\"", listed, StringComparison.Ordinal);
+        Assert.Contains($"Database={name}_feature-pg", env, StringComparison.Ordinal);
+        Assert.Contains(password, env, StringComparison.Ordinal);
+        Assert.Equal(2L, await postgres.ScalarAsync<long>($"{name}_feature-pg", "SELECT count(*) FROM items;"));
+    }
+
+    [Fact]
+    public async Task DbReset_GroveKilledInTheMiddleOfAClone_NextRunLeavesNoHalfMadeOrOrphanDatabase()
+    {
+        const string big = "CREATE TABLE items AS SELECT g AS id, repeat(md5(g::text), 6) AS payload FROM generate_series(1, 300000) g;";
+        using var repo = DatabaseCommandTests.Configure(TestRepository.Create(), Database(postgres.ConnectionString, out var name), big);
+        await GroveCli.SucceedAsync(repo.Primary, "new", "feature/kill");
+        var branch = $"{name}_feature-kill";
+        await postgres.ExecuteAsync(branch, "DELETE FROM items WHERE id > 10;");
+        var kills = 0;
+
+        foreach (var delay in new[] { 0, 50, 150, 300, 500 })
+        {
+            kills += await KillDuringCloneAsync(repo.Primary, delay) ? 1 : 0;
+            var databases = await postgres.DatabasesAsync(name);
+            Assert.Contains($"{name}__template", databases);
+        }
+
+        await GroveCli.SucceedAsync(repo.Primary, "db", "reset", "feature-kill");
+        await GroveCli.SucceedAsync(repo.Primary, "db", "reset", "feature-kill");
+        var owned = JsonDocument.Parse(await GroveCli.SucceedAsync(repo.Primary, "db", "ls", "--json")).RootElement;
+
+        Assert.True(kills >= 3, $"only {kills} runs were killed while cloning");
+        Assert.Equal(new[] { branch, $"{name}__template" }.Order(StringComparer.Ordinal), (await postgres.DatabasesAsync(name)).Order(StringComparer.Ordinal));
+        Assert.Equal(300000L, await postgres.ScalarAsync<long>(branch, "SELECT count(*) FROM items;"));
+        Assert.All(owned.EnumerateArray(), d => Assert.True(d.GetProperty("ready").GetBoolean()));
+    }
+
+    /// <summary>Starts 'grove db reset', kills it <paramref name="delay"/> ms after it starts cloning; true when it was killed before finishing.</summary>
+    private static async Task<bool> KillDuringCloneAsync(string directory, int delay)
+    {
+        using var process = new Process
+        {
+            StartInfo = new ProcessStartInfo("dotnet")
+            {
+                ArgumentList = { Path.Combine(AppContext.BaseDirectory, "grove.dll"), "db", "reset", "feature-kill" },
+                WorkingDirectory = directory,
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+            },
+        };
+        process.Start();
+        _ = process.StandardOutput.ReadToEndAsync(Bounded.Token(Bounded.Process));
+        using var timeout = new CancellationTokenSource(Bounded.Process);
+        while (await process.StandardError.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line.Contains("branching", StringComparison.Ordinal))
+            {
+                await Task.Delay(delay, timeout.Token);
+                var killed = !process.HasExited;
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(timeout.Token);
+                return killed;
+            }
+        }
+
+        await process.WaitForExitAsync(timeout.Token);
+        return false;
+    }
+
+    private static string Database(string connectionString, out string name)
+    {
+        name = "c" + Guid.NewGuid().ToString("N")[..10];
+        return JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["provider"] = "postgres",
+            ["name"] = name,
+            ["seed"] = "db/seed.sql",
+            ["connectionString"] = connectionString,
+        });
+    }
+}

@@ -1,0 +1,8 @@
+namespace Grove.Cli.Tests;
+
+/// <summary>One real PostgreSQL server shared by the CLI tests that branch in a given server.</summary>
+[CollectionDefinition(Name)]
+public sealed class PostgresGroup : ICollectionFixture<PostgresFixture>
+{
+    public const string Name = "postgres";
+}

@@ -1,0 +1,135 @@
+using Grove.Configuration;
+using Grove.Databases;
+using Microsoft.Data.Sqlite;
+
+namespace Grove.Tests.Databases;
+
+public class SqliteBranchTests
+{
+    private static CancellationToken Token => Bounded.Token(TimeSpan.FromMinutes(2));
+
+    [Fact]
+    public async Task EnsureBranch_RowsWrittenInA_InvisibleInBTemplateAndPrimary()
+    {
+        await using var db = DatabaseRepository.Create(DatabaseProvider.Sqlite);
+        var primary = await db.EnsureAsync(await db.WorktreeAsync("main"));
+        var a = await db.EnsureAsync(await db.WorktreeAsync("feature/a"));
+        var b = await db.EnsureAsync(await db.WorktreeAsync("feature/b"));
+
+        Execute(a, "INSERT INTO items VALUES (3, 'only in a');");
+
+        Assert.Equal(3L, Scalar(a, "SELECT count(*) FROM items;"));
+        Assert.Equal(2L, Scalar(b, "SELECT count(*) FROM items;"));
+        Assert.Equal(2L, Scalar(primary, "SELECT count(*) FROM items;"));
+        var template = new SqliteBrancher(Path.Combine(db.Repo.CommonGitDirectory, "grove"), db.Config.Name, new OwnershipStore(new Grove.State.StateStore(db.Repo.CommonGitDirectory)), TimeProvider.System).TemplatePath;
+        Assert.Equal(2L, Scalar(SqliteBrancher.ConnectionString(template), "SELECT count(*) FROM items;"));
+        Assert.Equal("ok", ScalarText(a, "PRAGMA integrity_check;"));
+    }
+
+    [Fact]
+    public async Task EnsureBranch_FilesInTheStateFolder_WorkingTreeStaysClean()
+    {
+        await using var db = DatabaseRepository.Create(DatabaseProvider.Sqlite);
+        db.Repo.Git(db.Repo.Primary, "add", "-A");
+        db.Repo.Git(db.Repo.Primary, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "seed");
+        var worktree = await db.WorktreeAsync("feature/files");
+
+        var branch = await db.EnsureAsync(worktree);
+        var path = new SqliteConnectionStringBuilder(ConnectionString(branch)).DataSource;
+
+        Assert.StartsWith(Path.Combine(db.Repo.CommonGitDirectory, "grove") + "/", path, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Equal(string.Empty, db.Repo.Git(worktree.Path, "status", "--porcelain", "--untracked-files=all"));
+        Assert.Equal(string.Empty, db.Repo.Git(db.Repo.Primary, "status", "--porcelain", "--untracked-files=all"));
+        Assert.Equal("sqlite://" + path, branch.Environment.Single(e => e.Key == "DATABASE_URL").Value);
+    }
+
+    [Fact]
+    public async Task BranchFrom_LiveWalDatabaseWhileItsAppWrites_ConsistentWithEveryCommittedRow()
+    {
+        await using var db = DatabaseRepository.Create(DatabaseProvider.Sqlite);
+        var primary = await db.EnsureAsync(await db.WorktreeAsync("main"));
+        Execute(primary, "PRAGMA journal_mode = WAL; CREATE TABLE log (id INTEGER PRIMARY KEY, payload TEXT NOT NULL);");
+        using var stop = new CancellationTokenSource();
+        var committed = 0L;
+        var writer = Task.Run(() =>
+        {
+            using var connection = new SqliteConnection(ConnectionString(primary) + ";Pooling=False");
+            connection.Open();
+            while (!stop.IsCancellationRequested)
+            {
+                using var transaction = connection.BeginTransaction();
+                for (var i = 0; i < 50; i++)
+                {
+                    using var insert = connection.CreateCommand();
+                    insert.Transaction = transaction;
+                    insert.CommandText = "INSERT INTO log (payload) VALUES (hex(randomblob(200)));";
+                    insert.ExecuteNonQuery();
+                }
+
+                transaction.Commit();
+                Interlocked.Add(ref committed, 50);
+            }
+        }, Token);
+        while (Interlocked.Read(ref committed) < 5000)
+        {
+            await Task.Delay(20, Token);
+        }
+
+        var before = Interlocked.Read(ref committed);
+        var branch = await db.Manager.BranchFromAsync(await db.WorktreeAsync("feature/copy"), await db.WorktreeAsync("main"), db.Config, null, Token);
+        var after = Interlocked.Read(ref committed);
+        await stop.CancelAsync();
+        await writer.WaitAsync(Token);
+
+        Assert.Equal("ok", ScalarText(branch, "PRAGMA integrity_check;"));
+        var rows = Scalar(branch, "SELECT count(*) FROM log;");
+        Assert.InRange(rows, before, after);
+        Assert.Equal(0L, rows % 50); // whole transactions only
+        Assert.Equal(rows, Scalar(branch, "SELECT max(id) FROM log;"));
+        Assert.Equal(2L, Scalar(branch, "SELECT count(*) FROM items;"));
+    }
+
+    [Fact]
+    public async Task ResetAndDrop_OwnBranch_FreshFromTemplateThenGone()
+    {
+        await using var db = DatabaseRepository.Create(DatabaseProvider.Sqlite);
+        var (worktree, branch) = await db.BranchAsync("feature/reset");
+        Execute(branch, "DELETE FROM items;");
+
+        await db.Manager.ResetAsync(worktree, db.Config, null, Token);
+        var afterReset = Scalar(branch, "SELECT count(*) FROM items;");
+        var dropped = await db.Manager.DropAsync(worktree, db.Config, null, Token);
+
+        Assert.Equal(2L, afterReset);
+        Assert.True(dropped);
+        Assert.False(File.Exists(new SqliteConnectionStringBuilder(ConnectionString(branch)).DataSource));
+        Assert.DoesNotContain(db.Manager.ListOwned(), d => d.Slug == worktree.Slug);
+    }
+
+    private static string ConnectionString(DatabaseBranch branch) => branch.AppConnectionString();
+
+    private static void Execute(DatabaseBranch branch, string sql)
+    {
+        using var connection = new SqliteConnection(ConnectionString(branch) + ";Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static long Scalar(DatabaseBranch branch, string sql) => Scalar(ConnectionString(branch), sql);
+
+    private static long Scalar(string connectionString, string sql) => (long)Query(connectionString, sql)!;
+
+    private static string ScalarText(DatabaseBranch branch, string sql) => (string)Query(ConnectionString(branch), sql)!;
+
+    private static object? Query(string connectionString, string sql)
+    {
+        using var connection = new SqliteConnection(connectionString + ";Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}
