@@ -39,6 +39,7 @@ var app = builder.Build();
 var unhealthy = flags.Contains("--unhealthy");
 app.MapGet("/", () => $"branch={Environment.GetEnvironmentVariable("GROVE_BRANCH")} slug={Environment.GetEnvironmentVariable("GROVE_SLUG")} port={Environment.GetEnvironmentVariable("PORT")} pid={Environment.ProcessId}");
 app.MapGet("/health", () => unhealthy ? Results.StatusCode(503) : Results.Ok("healthy"));
+app.MapGet("/env/{name}", (string name) => Environment.GetEnvironmentVariable(name) is { } value ? Results.Text(value) : Results.NotFound());
 
 if (Value("--exit-after") is { } delay)
 {

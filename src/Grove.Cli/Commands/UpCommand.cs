@@ -1,4 +1,6 @@
+using Grove.Configuration;
 using Grove.Contracts;
+using Grove.Databases;
 using Grove.Dependencies;
 using Grove.Gateway;
 using Grove.State;
@@ -46,7 +48,11 @@ internal static class UpCommand
 
                 var entries = await context.Catalog.ListAsync(stop.Token).ConfigureAwait(false);
                 var config = await context.Catalog.LoadRepositoryConfigAsync(entries, stop.Token).ConfigureAwait(false);
-                await using var supervisor = new Supervisor(context.Catalog, steps: [new DependencyStep(new DependencyInstaller(context.Catalog.CommonGitDirectory))]);
+                // Disposed in reverse: apps stop first, then the database server Grove may have started.
+                await using var databases = new DatabaseManager(context.Catalog.CommonGitDirectory);
+                await using var supervisor = new Supervisor(
+                    context.Catalog,
+                    steps: [new DependencyStep(new DependencyInstaller(context.Catalog.CommonGitDirectory)), new DatabaseStep(databases)]);
 
                 // The gateway first: a taken gateway port fails before any app starts.
                 await using var gateway = await GatewayServer.StartAsync(supervisor, new GatewayOptions { Port = config.GatewayPort }, stop.Token).ConfigureAwait(false);
@@ -58,7 +64,7 @@ internal static class UpCommand
                 }
                 else
                 {
-                    await ShowTableAsync(supervisor, stop.Token).ConfigureAwait(false);
+                    await ShowTableAsync(supervisor, databases, stop.Token).ConfigureAwait(false);
                 }
 
                 Console.Error.WriteLine("grove up: stopping every app…");
@@ -112,8 +118,29 @@ internal static class UpCommand
     }
 
     /// <summary>For people: a table redrawn in place on every change.</summary>
-    private static async Task ShowTableAsync(Supervisor supervisor, CancellationToken cancellationToken)
+    private static async Task ShowTableAsync(Supervisor supervisor, DatabaseManager databases, CancellationToken cancellationToken)
     {
+        var described = new Dictionary<(string Path, string Slug), string>();
+        string DatabaseOf(WorktreeSnapshot w)
+        {
+            if (!described.TryGetValue((w.Path, w.Slug), out var text))
+            {
+                try
+                {
+                    var database = GroveConfigLoader.LoadFromWorktree(w.Path).Database;
+                    text = database is null ? "—" : $"{database.Provider.ToString().ToLowerInvariant()} {databases.Describe(w, database).Name}";
+                }
+                catch (GroveException)
+                {
+                    text = "?";
+                }
+
+                described[(w.Path, w.Slug)] = text;
+            }
+
+            return text;
+        }
+
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumns("Worktree", "Branch", "State", "URL", "Gateway URL", "Database");
         await AnsiConsole.Live(table).AutoClear(false).StartAsync(async live =>
@@ -132,7 +159,7 @@ internal static class UpCommand
                         new Text(WorktreeStateNames.Of(w.State) + (w.StateReason is null ? string.Empty : $": {w.StateReason}"), StateStyle(w.State)),
                         new Text(w.Url),
                         new Text(w.GatewayUrl),
-                        new Text("—"), // databases land with their own issue
+                        new Text(DatabaseOf(w)),
                     });
                 }
 

@@ -50,6 +50,14 @@ public sealed class WorktreeCatalog
     public async Task<IReadOnlyList<WorktreeEntry>> ListAsync(CancellationToken cancellationToken = default)
     {
         var result = await Git.TryRunAsync(CommonGitDirectory, ["worktree", "list", "--porcelain", "-z"], cancellationToken).ConfigureAwait(false);
+        for (var retry = 0; !result.Succeeded && retry < 3; retry++)
+        {
+            // A 'git worktree add' running at the same moment can leave an admin folder half
+            // written for an instant ("failed to read .../commondir"): look again.
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            result = await Git.TryRunAsync(CommonGitDirectory, ["worktree", "list", "--porcelain", "-z"], cancellationToken).ConfigureAwait(false);
+        }
+
         if (!result.Succeeded)
         {
             throw new GroveException(

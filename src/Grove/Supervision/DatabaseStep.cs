@@ -1,0 +1,36 @@
+using Grove.Configuration;
+using Grove.Databases;
+using Grove.Processes;
+using Grove.Worktrees;
+
+namespace Grove.Supervision;
+
+/// <summary>
+/// The database step before each app starts: the worktree's own branch of the template (made
+/// once, then reused), whose connection goes into the app's environment. Never reset here: a
+/// reinstall leaves the data alone; resetting is 'grove db reset'.
+/// </summary>
+public sealed class DatabaseStep(DatabaseManager databases) : IWorktreeStep
+{
+    private readonly DatabaseManager _databases = databases ?? throw new ArgumentNullException(nameof(databases));
+
+    public WorktreeState State => WorktreeState.BranchingDatabase;
+
+    public async Task<IReadOnlyList<KeyValuePair<string, string>>> RunAsync(WorktreeSnapshot worktree, GroveConfig config, WorktreeLog log, bool force, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(log);
+        if (config.Database is null)
+        {
+            return [];
+        }
+
+        var progress = new Progress<string>(message => log.Write("grove", message));
+        var branch = await _databases.EnsureBranchAsync(worktree, config.Database, progress, cancellationToken).ConfigureAwait(false);
+        log.Write("grove", $"database {branch.Name} ({branch.DisplayConnectionString})");
+        return branch.Environment;
+    }
+
+    /// <summary>Nothing here restarts an app: a changed seed rebuilds the template for branches made later.</summary>
+    public Task<string> InputsAsync(WorktreeSnapshot worktree, GroveConfig config, CancellationToken cancellationToken) => Task.FromResult(string.Empty);
+}

@@ -1,0 +1,53 @@
+using Grove.Databases;
+using Grove.Supervision;
+using Grove.Worktrees;
+
+namespace Grove.Tests.Supervision;
+
+/// <summary>The supervisor with the real database step: each app gets its own branch in its environment.</summary>
+public class DatabaseBeforeStartTests
+{
+    [Fact]
+    public async Task SqliteDatabase_EachAppGetsItsOwnBranchBeforeItStarts()
+    {
+        using var repo = TestRepository.Create();
+        File.WriteAllText(Path.Combine(repo.Primary, "seed.sql"), "CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('seeded');");
+        File.WriteAllText(Path.Combine(repo.Primary, "grove.json"), $$"""
+            { "app": { "command": "dotnet", "args": ["{{AppRepository.TestApp}}"] },
+              "database": { "provider": "sqlite", "name": "app", "seed": "seed.sql" },
+              "ports": { "base": 39500, "range": 50 }, "gateway": { "port": 39499 } }
+            """);
+        repo.Git(repo.Primary, "add", ".");
+        repo.Git(repo.Primary, "commit", "-q", "-m", "database");
+        repo.AddWorktree("feature/db");
+        await using var databases = new DatabaseManager(repo.CommonGitDirectory);
+        await using var supervisor = new Supervisor(repo.Catalog(), new SupervisorOptions { StopGrace = TimeSpan.FromSeconds(2) }, [new DatabaseStep(databases)]);
+        var states = new List<WorktreeState>();
+        supervisor.Changed += (_, s) =>
+        {
+            lock (states)
+            {
+                states.AddRange(s.Worktrees.Select(w => w.State));
+            }
+        };
+
+        await supervisor.StartAsync(Bounded.Token(Bounded.Process));
+        var running = await supervisor.WaitForAsync(s => s.Worktrees.All(w => w.State == WorktreeState.Running), Bounded.Token(TimeSpan.FromSeconds(90)));
+
+        using var http = new HttpClient();
+        var connections = new List<string>();
+        foreach (var worktree in running.Worktrees)
+        {
+            connections.Add(await http.GetStringAsync(new Uri($"{worktree.Url}/env/ConnectionStrings__app"), TestContext.Current.CancellationToken));
+        }
+
+        Assert.Equal(2, connections.Distinct().Count());
+        Assert.All(connections, c => Assert.Contains(Path.Combine(repo.CommonGitDirectory, "grove"), c, StringComparison.Ordinal));
+        lock (states)
+        {
+            Assert.Contains(WorktreeState.BranchingDatabase, states);
+        }
+
+        Assert.Empty(repo.Git(repo.Primary, "status", "--porcelain"));
+    }
+}
