@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Grove.Gateway;
 
@@ -73,7 +74,15 @@ public sealed class GatewayServer : IAsyncDisposable
         var own = app.MapGroup(string.Empty).RequireHost(OwnHost);
         own.MapGet("/", () => Results.Content(LandingPage.Render(), "text/html; charset=utf-8"));
         AgentApi.Map(own, host);
-        app.MapReverseProxy();
+        app.MapReverseProxy(proxy => proxy.Use(async (context, next) =>
+        {
+            await next().ConfigureAwait(false);
+            if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
+            {
+                await ForwardErrorPage(context, error.Error, host, port).ConfigureAwait(false);
+            }
+        }));
+        own.MapFallback("/_grove/{**rest}", () => Results.Json(new Api.Message("no such agent API path", "see the README's Agent API table: /_grove/worktrees, /_grove/events"), Api.GatewayJson.Default.Message, statusCode: StatusCodes.Status404NotFound));
         app.MapFallback((HttpContext context) => UnknownHost(context, host, port));
 
         try
@@ -118,12 +127,26 @@ public sealed class GatewayServer : IAsyncDisposable
 
         if (kind == HostKind.Gateway)
         {
+            if (IsCrossSiteWrite(context.Request, policy))
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await context.Response.WriteAsync("A web page of another site may not steer Grove (its Origin is not this gateway).\n", context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+
             // All of the gateway's own names (127.0.0.1, [::1], configured ones) are one host to
             // routing, which cannot parse an IPv6 literal in a host constraint.
             context.Request.Host = new HostString(OwnHost, context.Request.Host.Port ?? port);
         }
         else
         {
+            // "a.localhost." is "a.localhost": routes match the name without the final dot.
+            if (context.Request.Host.Host.EndsWith('.'))
+            {
+                var trimmed = context.Request.Host.Host.TrimEnd('.');
+                context.Request.Host = context.Request.Host.Port is { } hostPort ? new HostString(trimmed, hostPort) : new HostString(trimmed);
+            }
+
             var worktree = host.Current?.Worktrees.FirstOrDefault(w => w.Slug == slug);
             if (worktree is null)
             {
@@ -141,6 +164,44 @@ public sealed class GatewayServer : IAsyncDisposable
         }
 
         await next(context).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A state-changing request sent by a browser from another site (cross-site request forgery):
+    /// its Origin names some other host. Scripts and the CLI send no Origin; the landing page's
+    /// own requests carry the gateway's own origin.
+    /// </summary>
+    private static bool IsCrossSiteWrite(HttpRequest request, HostPolicy policy)
+    {
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method))
+        {
+            return false;
+        }
+
+        if (string.Equals(request.Headers["Sec-Fetch-Site"], "cross-site", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var origin = request.Headers.Origin.ToString();
+        return origin.Length > 0
+            && (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || policy.Classify(uri.Host).Kind != HostKind.Gateway);
+    }
+
+    /// <summary>The gateway's own page when the app did not answer (502) or answered too slowly (504).</summary>
+    private static Task ForwardErrorPage(HttpContext context, Yarp.ReverseProxy.Forwarder.ForwarderError error, IAppHost host, int port)
+    {
+        var slug = context.Request.Host.Host.Split('.')[0];
+        var worktree = host.Current?.TryFind(slug);
+        var timedOut = error is Yarp.ReverseProxy.Forwarder.ForwarderError.RequestTimedOut;
+        var status = timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway;
+        var what = timedOut ? "did not answer in time" : "did not answer";
+        var body = StatusPages.Page($"{slug} {what}", $"""
+            <p>The app of worktree <code>{System.Net.WebUtility.HtmlEncode(slug)}</code> {what} ({error}); Grove shows it as <strong>{(worktree is null ? "unknown" : Contracts.WorktreeStateNames.Of(worktree.State))}</strong>.</p>
+            <p>See <code>grove logs {System.Net.WebUtility.HtmlEncode(slug)}</code>, or <code>grove restart {System.Net.WebUtility.HtmlEncode(slug)}</code>; <a href="http://localhost:{GatewayPort(context, port)}/">all worktrees</a>.</p>
+            """);
+        context.Response.Clear();
+        return Results.Content(body, "text/html; charset=utf-8", statusCode: status).ExecuteAsync(context);
     }
 
     private static IResult UnknownHost(HttpContext context, IAppHost host, int port) =>

@@ -111,4 +111,87 @@ public class AgentApiTests
         Assert.DoesNotContain("\"beta\"", first, StringComparison.Ordinal);
         Assert.Contains("\"beta\"", second, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Steering_FromAnotherSitesPage_Refused()
+    {
+        var (host, gateway, http) = await StartAsync(InMemoryHost.Worktree("alpha", 4100));
+        await using var _ = gateway;
+        using var __ = http;
+
+        using var forged = new HttpRequestMessage(HttpMethod.Post, new Uri("/_grove/worktrees/alpha/restart", UriKind.Relative));
+        forged.Headers.Add("Origin", "https://evil.example");
+        using var refused = await http.SendAsync(forged, Ct);
+        using var fetchSite = new HttpRequestMessage(HttpMethod.Post, new Uri("/_grove/worktrees/alpha/stop", UriKind.Relative));
+        fetchSite.Headers.Add("Sec-Fetch-Site", "cross-site");
+        using var refusedToo = await http.SendAsync(fetchSite, Ct);
+        using var ownPage = new HttpRequestMessage(HttpMethod.Post, new Uri("/_grove/worktrees/alpha/restart", UriKind.Relative));
+        ownPage.Headers.Add("Origin", $"http://localhost:{gateway.Port}");
+        using var accepted = await http.SendAsync(ownPage, Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, refusedToo.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal(("alpha", RunnerCommand.Restart), Assert.Single(host.Commands));
+    }
+
+    [Fact]
+    public async Task Wait_OnAppStoppedForAReason_AnswersAtOnce()
+    {
+        var (_, gateway, http) = await StartAsync(InMemoryHost.Worktree("alpha", 4100, WorktreeState.Stopped, "stopped on request"));
+        await using var _ = gateway;
+        using var __ = http;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        using var response = await http.GetAsync(new Uri("/_grove/worktrees/alpha/wait?timeout=30", UriKind.Relative), Ct);
+        using var badTimeout = await http.GetAsync(new Uri("/_grove/worktrees/alpha/wait?timeout=nan", UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"waited {clock.Elapsed}");
+        Assert.Equal(HttpStatusCode.BadRequest, badTimeout.StatusCode);
+    }
+
+    [Fact]
+    public async Task Wait_WhoseNameTurnsAmbiguous_NeverBreaksPublishing()
+    {
+        var (host, gateway, http) = await StartAsync(InMemoryHost.Worktree("alpha", 4100, WorktreeState.Stopped));
+        await using var _ = gateway;
+        using var __ = http;
+        var waiting = http.GetAsync(new Uri("/_grove/worktrees/alpha/wait?timeout=5", UriKind.Relative), Ct);
+        await Task.Delay(300, Ct);
+        var confusing = InMemoryHost.Worktree("other", 4200) with { Branch = "alpha" };
+
+        host.Publish(InMemoryHost.Worktree("alpha", 4100, WorktreeState.Stopped), confusing);
+        host.Publish(InMemoryHost.Worktree("alpha", 4100), confusing with { State = WorktreeState.Starting });
+        using var answered = await waiting.WaitAsync(TimeSpan.FromSeconds(20), Ct);
+
+        Assert.Equal(WorktreeState.Starting, host.Current!.Worktrees[1].State);
+        Assert.Equal(HttpStatusCode.NotFound, answered.StatusCode);
+    }
+
+    [Fact]
+    public async Task UnknownApiPath_JsonNotFound()
+    {
+        var (_, gateway, http) = await StartAsync();
+        await using var _ = gateway;
+        using var __ = http;
+
+        using var response = await http.GetAsync(new Uri("/_grove/nothing", UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("no such agent API path", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Events_OpenStream_DoesNotHoldUpShutdown()
+    {
+        var (_, gateway, http) = await StartAsync(InMemoryHost.Worktree("alpha", 4100));
+        using var __ = http;
+        using var response = await http.GetAsync(new Uri("/_grove/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, Ct);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await gateway.DisposeAsync();
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"shutdown took {clock.Elapsed} with an event stream open");
+    }
 }

@@ -203,6 +203,40 @@ public class RoutingTests
     }
 
     [Fact]
+    public async Task HostWithFinalDot_RoutesLikeWithout()
+    {
+        await using var a = await Backend.StartAsync("A");
+        var host = new InMemoryHost();
+        host.Publish(InMemoryHost.Worktree("alpha", a.Port));
+        await using var gateway = await GatewayServer.StartAsync(host, new GatewayOptions { Port = 0 }, Ct);
+        using var http = GatewayClient.For(gateway.Port);
+
+        var page = await http.GetStringAsync(At("alpha.localhost.", gateway.Port, "/who"), Ct);
+
+        Assert.Equal("A", page);
+    }
+
+    [Fact]
+    public async Task BackendDown_502PageNamesTheWorktree()
+    {
+        int closedPort;
+        await using (var gone = await Backend.StartAsync("gone"))
+        {
+            closedPort = gone.Port;
+        }
+
+        var host = new InMemoryHost();
+        host.Publish(InMemoryHost.Worktree("alpha", closedPort));
+        await using var gateway = await GatewayServer.StartAsync(host, new GatewayOptions { Port = 0 }, Ct);
+        using var http = GatewayClient.For(gateway.Port);
+
+        using var response = await http.GetAsync(At("alpha.localhost", gateway.Port), Ct);
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("grove logs alpha", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BackendSlow_504()
     {
         await using var a = await Backend.StartAsync("A");

@@ -7,6 +7,7 @@ using Grove.Worktrees;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Grove.Gateway.Api;
 
@@ -57,11 +58,17 @@ internal static class AgentApi
                 return NotFound(host, name);
             }
 
+            if (timeout is { } seconds && (!double.IsFinite(seconds) || seconds < 0 || seconds > 3600))
+            {
+                return Results.Json(new Message($"timeout={seconds} is out of range", "pass a number of seconds from 0 to 3600"), GatewayJson.Default.Message, statusCode: StatusCodes.Status400BadRequest);
+            }
+
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(TimeSpan.FromSeconds(Math.Clamp(timeout ?? 60, 0, 3600)));
+            limit.CancelAfter(TimeSpan.FromSeconds(timeout ?? 60));
             try
             {
-                await host.WaitForAsync(s => s.Find(name)?.State is WorktreeState.Running or WorktreeState.Failed, limit.Token).ConfigureAwait(false);
+                // Running, failed, or stopped for a reason (on request, no app): nothing more will come by itself.
+                await host.WaitForAsync(s => s.TryFind(name) is not { } w || w.State is WorktreeState.Running or WorktreeState.Failed || (w.State == WorktreeState.Stopped && w.StateReason is not null), limit.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -79,26 +86,18 @@ internal static class AgentApi
 
     private static List<WorktreeJson> List(IAppHost host) => [.. (host.Current?.Worktrees ?? []).Select(WorktreeJson.From)];
 
-    private static WorktreeSnapshot? Found(IAppHost host, string name)
-    {
-        try
-        {
-            return host.Current?.Find(name);
-        }
-        catch (GroveException)
-        {
-            return null; // ambiguous
-        }
-    }
+    private static WorktreeSnapshot? Found(IAppHost host, string name) => host.Current?.TryFind(name);
 
     private static IResult NotFound(IAppHost host, string name) => Results.Json(
-        new Message($"no worktree is called '{name}'", $"known slugs: {string.Join(", ", (host.Current?.Worktrees ?? []).Select(w => w.Slug))}"),
+        new Message($"no worktree is called '{name}' (or the name fits more than one)", $"name it by slug; known slugs: {string.Join(", ", (host.Current?.Worktrees ?? []).Select(w => w.Slug))}"),
         GatewayJson.Default.Message, statusCode: StatusCodes.Status404NotFound);
 
-    /// <summary>Server-sent events: the whole list now, then again on every change.</summary>
+    /// <summary>Server-sent events: the whole list now, then again on every change, until the page or grove up goes.</summary>
     private static async Task StreamAsync(HttpContext context, IAppHost host)
     {
-        var cancellationToken = context.RequestAborted;
+        var stopping = context.RequestServices.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping;
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        var cancellationToken = both.Token;
         context.Response.Headers.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
         var changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });

@@ -6,7 +6,7 @@ namespace Grove.Gateway.Pages;
 /// </summary>
 internal static class LandingPage
 {
-    public static string Render() => StatusPages.Page("Grove", """
+    public static string Render() => StatusPages.Page("Worktrees", """
         <p id="summary">Loading…</p>
         <table id="worktrees" style="border-collapse:collapse;width:100%">
           <thead><tr><th align="left">Worktree</th><th align="left">Branch</th><th align="left">State</th><th align="left">Health</th>

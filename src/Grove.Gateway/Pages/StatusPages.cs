@@ -28,7 +28,7 @@ internal static class StatusPages
         return Page($"{worktree.Slug} is {WorktreeStateNames.Of(worktree.State)}", $"""
             <p>The app of worktree <code>{html.Encode(worktree.Slug)}</code> (branch <code>{html.Encode(worktree.Branch ?? "detached")}</code>) is <strong>{WorktreeStateNames.Of(worktree.State)}</strong>.</p>
             {reason}
-            <p>See <code>grove logs {html.Encode(worktree.Slug)}</code>, or <a href="http://localhost:{gatewayPort}/">all worktrees</a>. This page reloads by itself.</p>
+            <p>See <code>grove logs {html.Encode(worktree.Slug)}</code>{(worktree.State == WorktreeState.Stopped ? $", start it with <code>grove start {html.Encode(worktree.Slug)}</code>" : string.Empty)}, or <a href="http://localhost:{gatewayPort}/">all worktrees</a>. This page reloads by itself.</p>
             <script>setTimeout(() => location.reload(), 2000)</script>
             """);
     }

@@ -56,9 +56,15 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         lock (_gate)
         {
             _commands.Writer.TryWrite(command);
+            var requested = $"{command.ToString().ToLowerInvariant()} requested";
             if (command != RunnerCommand.Start && Status.State is WorktreeState.Installing or WorktreeState.BranchingDatabase or WorktreeState.Starting or WorktreeState.Running or WorktreeState.Unhealthy)
             {
-                Set(WorktreeState.Stopping, $"{command.ToString().ToLowerInvariant()} requested", Status.Process);
+                Set(WorktreeState.Stopping, requested, Status.Process);
+            }
+            else if (command != RunnerCommand.Stop && Status.State is WorktreeState.Stopped or WorktreeState.Failed or WorktreeState.Exited)
+            {
+                // Shown at once, so 'grove start x && grove wait x' waits for the new run.
+                Set(WorktreeState.Pending, requested);
             }
         }
     }

@@ -33,6 +33,19 @@ public sealed record RepositorySnapshot(string CommonGitDirectory, ImmutableArra
         return matches.Count == 1 ? matches[0] : null;
     }
 
+    /// <summary>Like <see cref="Find"/>, but null (never an error) when the name is ambiguous.</summary>
+    public WorktreeSnapshot? TryFind(string nameOrPath)
+    {
+        try
+        {
+            return Find(nameOrPath);
+        }
+        catch (GroveException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>True when both hold the same worktrees with the same values (and the same config error), whenever they were taken.</summary>
     public bool SameContent(RepositorySnapshot other)
     {

@@ -29,7 +29,20 @@ public sealed class SnapshotPublisher
             Volatile.Write(ref _current, next);
         }
 
-        Changed?.Invoke(this, next);
+        // One failing subscriber (a request's wait, a page) must never break the others, nor the
+        // publisher: each is called on its own.
+        foreach (var handler in Changed?.GetInvocationList() ?? [])
+        {
+            try
+            {
+                ((EventHandler<RepositorySnapshot>)handler)(this, next);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                System.Diagnostics.Trace.TraceError($"a snapshot subscriber failed: {ex}");
+            }
+        }
+
         return true;
     }
 
@@ -40,9 +53,16 @@ public sealed class SnapshotPublisher
         var completion = new TaskCompletionSource<RepositorySnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnChanged(object? sender, RepositorySnapshot snapshot)
         {
-            if (condition(snapshot))
+            try
             {
-                completion.TrySetResult(snapshot);
+                if (condition(snapshot))
+                {
+                    completion.TrySetResult(snapshot);
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                completion.TrySetException(ex); // the waiter gets the error, the publisher goes on
             }
         }
 
