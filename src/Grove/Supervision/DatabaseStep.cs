@@ -16,6 +16,8 @@ public sealed class DatabaseStep(DatabaseManager databases) : IWorktreeStep
 
     public WorktreeState State => WorktreeState.BranchingDatabase;
 
+    public bool AppliesTo(GroveConfig config) => config?.Database is not null;
+
     public async Task<IReadOnlyList<KeyValuePair<string, string>>> RunAsync(WorktreeSnapshot worktree, GroveConfig config, WorktreeLog log, bool force, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);

@@ -14,6 +14,9 @@ public interface IWorktreeStep
     /// <summary>The state the worktree shows while the step runs.</summary>
     WorktreeState State { get; }
 
+    /// <summary>False when the worktree's config leaves nothing for this step to do (it is then not run or shown).</summary>
+    bool AppliesTo(GroveConfig config);
+
     /// <summary>Runs the step (<paramref name="force"/>: redo it even when up to date); returns environment variables for the app.</summary>
     Task<IReadOnlyList<KeyValuePair<string, string>>> RunAsync(WorktreeSnapshot worktree, GroveConfig config, WorktreeLog log, bool force, CancellationToken cancellationToken);
 

@@ -201,7 +201,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         _ = _commands.Reader.WaitToReadAsync(steps.Token).AsTask().ContinueWith(
             arrived => { if (arrived.Status == TaskStatus.RanToCompletion) { steps.Cancel(); } },
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        foreach (var step in _steps)
+        foreach (var step in _steps.Where(step => step.AppliesTo(config)))
         {
             Set(step.State, null);
             try
