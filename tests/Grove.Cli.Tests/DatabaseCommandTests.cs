@@ -64,7 +64,7 @@ public class DatabaseCommandTests
         Assert.Equal(3L, Count(Path.Combine(folder, "feature-new.db")));
         Assert.Contains("building the template", rebuilt.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("building the template", unchanged.StandardError, StringComparison.Ordinal);
-        Assert.Contains("up to date", unchanged.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("is ready", unchanged.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(3L, Count(Path.Combine(folder, "__template.db")));
     }
 
@@ -208,5 +208,21 @@ public class PostgresCommandTests(PostgresFixture postgres)
             ["seed"] = "db/seed.sql",
             ["connectionString"] = connectionString,
         });
+    }
+
+    [Fact]
+    public async Task Env_DatabaseNeverMade_LeftOutWithTheFix()
+    {
+        using var repo = TestRepository.Create();
+        File.WriteAllText(Path.Combine(repo.Primary, "seed.sql"), "CREATE TABLE t (v TEXT);");
+        File.WriteAllText(Path.Combine(repo.Primary, "grove.json"), """{ "database": { "provider": "sqlite", "name": "app", "seed": "seed.sql" } }""");
+
+        var env = await GroveCli.RunAsync(repo.Primary, "env");
+        var listed = await GroveCli.SucceedAsync(repo.Primary, "ls", "--json");
+
+        Assert.Equal(0, env.ExitCode);
+        Assert.DoesNotContain("ConnectionStrings__app", env.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("grove db reset main", env.StandardError, StringComparison.Ordinal);
+        Assert.Contains("\"database\": null", listed, StringComparison.Ordinal);
     }
 }

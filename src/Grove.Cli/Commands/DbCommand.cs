@@ -72,7 +72,7 @@ internal static class DbCommand
             var config = await context.DatabaseConfigAsync(cancellationToken).ConfigureAwait(false);
             await using var databases = context.Databases();
             await databases.EnsureTemplateAsync(config, parse.GetValue(rebuild), StderrProgress.Instance, cancellationToken).ConfigureAwait(false);
-            Console.Out.WriteLine($"template {(config.Provider == Grove.Configuration.DatabaseProvider.Postgres ? DatabaseNames.Template(config.Name) : "__template.db")} is up to date");
+            Console.Out.WriteLine($"template {(config.Provider == Grove.Configuration.DatabaseProvider.Postgres ? DatabaseNames.Template(config.Name) : "__template.db")} is ready{(parse.GetValue(rebuild) ? " (rebuilt)" : string.Empty)}");
             return 0;
         });
         return command;

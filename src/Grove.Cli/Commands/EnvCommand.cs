@@ -16,7 +16,12 @@ internal static class EnvCommand
             var worktree = context.CurrentWorktree(snapshot);
             var database = (await context.ConfigAsync(snapshot, cancellationToken).ConfigureAwait(false)).Database;
             await using var databases = context.Databases();
-            var branch = database is null ? null : databases.Describe(worktree, database);
+            var branch = database is null ? null : databases.DescribeOwned(worktree, database);
+            if (database is not null && branch is null)
+            {
+                await Console.Error.WriteLineAsync($"grove: {worktree.Slug} has no database of its own yet, so its connection is left out").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"  fix: make it with 'grove db reset {worktree.Slug}' (or let 'grove up' make it)").ConfigureAwait(false);
+            }
             foreach (var (key, value) in WorktreeEnvironment.For(worktree, branch))
             {
                 Console.Out.WriteLine($"export {key}={ShellQuote.Quote(value)}");

@@ -124,6 +124,22 @@ public sealed class DatabaseManager : IAsyncDisposable
         return PostgresBranch(server, config, DatabaseNames.Branch(config.Name, worktree.Slug));
     }
 
+    /// <summary>
+    /// Like <see cref="Describe"/>, but only when that database exists and is Grove's own, made
+    /// for this worktree; null otherwise (never made yet, a crashed run, or a database of the same
+    /// name that someone else created), so nobody is pointed at data that is not the worktree's.
+    /// </summary>
+    public DatabaseBranch? DescribeOwned(WorktreeSnapshot worktree, DatabaseConfig config)
+    {
+        var branch = Describe(worktree, config);
+        var provider = config.Provider.ToString();
+        var owned = _ownership.ReadAll().Any(o =>
+            o.Ready && o.Kind == OwnedKind.Branch
+            && string.Equals(o.Provider, provider, StringComparison.OrdinalIgnoreCase)
+            && (Path.GetFileName(o.FinalName) == branch.Name || o.FinalName == branch.Name));
+        return owned ? branch : null;
+    }
+
     /// <summary>Every database Grove has recorded as its own, in this repository's state store.</summary>
     public IReadOnlyList<OwnedDatabase> ListOwned() => _ownership.ReadAll();
 
