@@ -184,25 +184,6 @@ public class RoutingTests
     }
 
     [Fact]
-    public async Task BackendDown_502()
-    {
-        int closedPort;
-        await using (var gone = await Backend.StartAsync("gone"))
-        {
-            closedPort = gone.Port;
-        }
-
-        var host = new InMemoryHost();
-        host.Publish(InMemoryHost.Worktree("alpha", closedPort));
-        await using var gateway = await GatewayServer.StartAsync(host, new GatewayOptions { Port = 0 }, Ct);
-        using var http = GatewayClient.For(gateway.Port);
-
-        using var response = await http.GetAsync(At("alpha.localhost", gateway.Port), Ct);
-
-        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-    }
-
-    [Fact]
     public async Task HostWithFinalDot_RoutesLikeWithout()
     {
         await using var a = await Backend.StartAsync("A");
