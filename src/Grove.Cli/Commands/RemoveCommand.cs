@@ -35,7 +35,9 @@ internal static class RemoveCommand
                     try
                     {
                         var dropped = await databases.DropAsync(removed, database, StderrProgress.Instance, cancellationToken).ConfigureAwait(false);
-                        databaseNote = dropped ? $"; database {name} dropped" : string.Empty;
+                        databaseNote = dropped
+                            ? $"; database {name} dropped"
+                            : $"; no database of Grove's named {name} to drop (never made, or not Grove's: left alone)";
                     }
                     catch (GroveException ex)
                     {
