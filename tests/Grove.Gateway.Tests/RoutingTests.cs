@@ -151,6 +151,21 @@ public class RoutingTests
     }
 
     [Fact]
+    public async Task ConfiguredHostName_ReachesTheGatewaysOwnPages()
+    {
+        var host = new InMemoryHost();
+        host.Publish(InMemoryHost.Worktree("alpha", 1));
+        await using var gateway = await GatewayServer.StartAsync(host, new GatewayOptions { Port = 0, ExtraHostNames = ["grove.test"] }, Ct);
+        using var http = GatewayClient.For(gateway.Port);
+
+        using var configured = await http.GetAsync(At("grove.test", gateway.Port, "/_grove/worktrees"), Ct);
+        using var other = await http.GetAsync(At("other.test", gateway.Port, "/_grove/worktrees"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, configured.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, other.StatusCode);
+    }
+
+    [Fact]
     public async Task UnknownSlug_404ListingKnownWorktrees()
     {
         var host = new InMemoryHost();

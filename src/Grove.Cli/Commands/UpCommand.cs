@@ -55,7 +55,7 @@ internal static class UpCommand
                     steps: [new DependencyStep(new DependencyInstaller(context.Catalog.CommonGitDirectory)), new DatabaseStep(databases)]);
 
                 // The gateway first: a taken gateway port fails before any app starts.
-                await using var gateway = await GatewayServer.StartAsync(supervisor, new GatewayOptions { Port = config.GatewayPort }, stop.Token).ConfigureAwait(false);
+                await using var gateway = await GatewayServer.StartAsync(supervisor, new GatewayOptions { Port = config.GatewayPort, ExtraHostNames = config.GatewayHosts }, stop.Token).ConfigureAwait(false);
                 var first = await supervisor.StartAsync(stop.Token).ConfigureAwait(false);
                 Console.Error.WriteLine($"grove up: {first.Worktrees.Length} worktree(s); all of them at {gateway.Url}; Ctrl+C stops every app and exits");
                 if (Console.IsOutputRedirected)

@@ -21,6 +21,9 @@ public sealed record GroveConfig
     public PortRange Ports { get; init; } = new();
 
     public int GatewayPort { get; init; } = DefaultGatewayPort;
+
+    /// <summary>Host names besides localhost, 127.0.0.1 and [::1] that reach the gateway's own pages (<c>gateway.hosts</c>).</summary>
+    public IReadOnlyList<string> GatewayHosts { get; init; } = [];
 }
 
 /// <summary>A program and its arguments, run in a folder of the worktree.</summary>

@@ -78,7 +78,7 @@ public static class GroveConfigLoader
             ? ReadDatabase(databaseElement, reader)
             : null;
         var ports = top.TryGetValue("ports", out var portsElement) ? ReadPorts(portsElement, reader) : new PortRange();
-        var gatewayPort = top.TryGetValue("gateway", out var gatewayElement) ? ReadGatewayPort(gatewayElement, reader) : GroveConfig.DefaultGatewayPort;
+        var (gatewayPort, gatewayHosts) = top.TryGetValue("gateway", out var gatewayElement) ? ReadGateway(gatewayElement, reader) : (GroveConfig.DefaultGatewayPort, []);
         if (ports is not null && ports.Contains(gatewayPort))
         {
             reader.Error("gateway.port", $"{gatewayPort} lies inside the worktree port range {ports.Base}-{ports.Last}; pick a port outside it");
@@ -91,6 +91,7 @@ public static class GroveConfigLoader
             Database = database,
             Ports = ports,
             GatewayPort = gatewayPort,
+            GatewayHosts = gatewayHosts,
         };
     }
 
@@ -229,10 +230,26 @@ public static class GroveConfigLoader
         return new PortRange(@base, size);
     }
 
-    private static int ReadGatewayPort(JsonElement element, ConfigReader reader)
+    private static (int Port, IReadOnlyList<string> Hosts) ReadGateway(JsonElement element, ConfigReader reader)
     {
-        var properties = reader.Object(element, "gateway", "port");
-        return properties is null ? GroveConfig.DefaultGatewayPort : reader.Integer(properties, "port", "gateway.port", 1, 65535) ?? GroveConfig.DefaultGatewayPort;
+        var properties = reader.Object(element, "gateway", "port", "hosts");
+        if (properties is null)
+        {
+            return (GroveConfig.DefaultGatewayPort, []);
+        }
+
+        var port = reader.Integer(properties, "port", "gateway.port", 1, 65535) ?? GroveConfig.DefaultGatewayPort;
+        var hosts = reader.Strings(properties, "hosts", "gateway.hosts");
+        for (var i = 0; i < hosts.Count; i++)
+        {
+            var labels = hosts[i].Split('.');
+            if (hosts[i].Length is 0 or > 253 || labels.Any(l => l.Length is 0 or > 63 || !l.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') || l[0] == '-' || l[^1] == '-'))
+            {
+                reader.Error($"gateway.hosts[{i}]", $"must be a host name such as \"grove.test\", not \"{hosts[i]}\"");
+            }
+        }
+
+        return (port, hosts);
     }
 
     private static CommandConfig? ReadCommand(Dictionary<string, JsonElement> properties, string key, ConfigReader reader)

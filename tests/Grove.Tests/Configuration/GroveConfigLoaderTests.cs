@@ -73,6 +73,16 @@ public class GroveConfigLoaderTests
     }
 
     [Fact]
+    public void Parse_GatewayHosts_ValidNamesKeptBadOnesNamed()
+    {
+        Assert.Equal(["grove.test", "dev-box"], GroveConfigLoader.Parse("""{ "gateway": { "hosts": ["grove.test", "dev-box"] } }""").GatewayHosts);
+
+        var error = Assert.Throws<ConfigException>(() => GroveConfigLoader.Parse("""{ "gateway": { "hosts": ["ok.test", "bad host", "-x.test", ""] } }"""));
+
+        Assert.Equal(["gateway.hosts[1]", "gateway.hosts[2]", "gateway.hosts[3]"], error.Errors.Select(e => e[..e.IndexOf(':', StringComparison.Ordinal)]));
+    }
+
+    [Fact]
     public void Parse_RangePastLastPort_IsAnError() =>
         Assert.Throws<ConfigException>(() => GroveConfigLoader.Parse("""{ "ports": { "base": 65000, "range": 1000 } }"""));
 
