@@ -32,7 +32,7 @@ internal static class GatewayBenchmark
         }
 
         using var repo = TestRepository.Create();
-        var gatewayPort = FreePort();
+        var gatewayPort = FreePort.Next();
         File.WriteAllText(Path.Combine(repo.Primary, "grove.json"), JsonSerializer.Serialize(new
         {
             app = new { command = "dotnet", args = new[] { TestApp }, healthPath = "/health" },
@@ -47,7 +47,7 @@ internal static class GatewayBenchmark
         using var document = JsonDocument.Parse(leased.StandardOutput);
         var appPort = document.RootElement.GetProperty("port").GetInt32();
         using var scratch = new TempFolder("grove-nginx");
-        var nginxPort = FreePort();
+        var nginxPort = FreePort.Next();
         await using var nginx = StartNginx(scratch.Path, nginxPort, appPort);
         await WaitListeningAsync(nginxPort);
 
@@ -207,12 +207,5 @@ internal static class GatewayBenchmark
         }
 
         throw new TimeoutException($"nothing listens on port {port}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Grove.Processes;
 using Grove.Testing;
@@ -79,7 +78,7 @@ internal static class UpBenchmark
 
     private static async Task<TimeSpan> StartAloneAsync(string database)
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         var clock = Stopwatch.StartNew();
         await using var app = ChildProcess.Start(new ProcessSpec("dotnet", [Notes], AppContext.BaseDirectory)
         {
@@ -168,12 +167,5 @@ internal static class UpBenchmark
         }
 
         throw new TimeoutException($"nothing healthy on port {port} within 2 minutes");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Grove.Processes;
 
 namespace Notes.Tests;
@@ -8,16 +7,9 @@ namespace Notes.Tests;
 /// <summary>The sample app as Grove runs it: a real process, its environment set the way Grove sets it.</summary>
 public class NotesAppTests
 {
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private static async Task<(ChildProcess App, HttpClient Http)> StartAsync(string branch, string database, Dictionary<string, string?>? extra = null)
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         var environment = new Dictionary<string, string?>
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
@@ -108,7 +100,7 @@ public class NotesAppTests
     public async Task Telemetry_WithOtlpEndpoint_ExportsTracesAndMetrics()
     {
         using var folder = new TempFolder();
-        var collectorPort = FreePort();
+        var collectorPort = FreePort.Next();
         using var collector = new HttpListener();
         collector.Prefixes.Add($"http://127.0.0.1:{collectorPort}/");
         collector.Start();

@@ -42,8 +42,7 @@ internal static class WaitCommand
                     return 0;
                 }
 
-                var stoppedOnRequest = worktree.State == WorktreeState.Stopped && worktree.StateReason is not null;
-                if ((supervised && (worktree.State == WorktreeState.Failed || stoppedOnRequest)) || DateTimeOffset.UtcNow >= deadline)
+                if ((supervised && worktree.IsSettled) || DateTimeOffset.UtcNow >= deadline)
                 {
                     break;
                 }

@@ -67,8 +67,7 @@ internal static class AgentApi
             limit.CancelAfter(TimeSpan.FromSeconds(timeout ?? 60));
             try
             {
-                // Running, failed, or stopped for a reason (on request, no app): nothing more will come by itself.
-                await host.WaitForAsync(s => s.TryFind(name) is not { } w || w.State is WorktreeState.Running or WorktreeState.Failed || (w.State == WorktreeState.Stopped && w.StateReason is not null), limit.Token).ConfigureAwait(false);
+                await host.WaitForAsync(s => s.TryFind(name) is not { } w || w.IsSettled, limit.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

@@ -41,4 +41,10 @@ public sealed record WorktreeSnapshot
     public required bool IsPrunable { get; init; }
 
     public string? PrunableReason { get; init; }
+
+    /// <summary>
+    /// True once waiting for the app to become healthy is pointless or done: it runs, it failed,
+    /// or it is stopped for a reason (on request, no app configured). Nothing changes by itself then.
+    /// </summary>
+    public bool IsSettled => State is WorktreeState.Running or WorktreeState.Failed || (State == WorktreeState.Stopped && StateReason is not null);
 }
