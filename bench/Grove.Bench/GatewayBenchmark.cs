@@ -39,7 +39,8 @@ internal static class GatewayBenchmark
             ports = new { @base = 47000, range = 100 },
             gateway = new { port = gatewayPort },
         }));
-        await using var up = ChildProcess.Start(new ProcessSpec("dotnet", [Grove, "up"], repo.Primary), (_, _) => { });
+        var upEnv = (Environment.GetEnvironmentVariable("GROVE_UP_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries).Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => (string?)kv[1]);
+        await using var up = ChildProcess.Start(new ProcessSpec("dotnet", [Grove, "up"], repo.Primary) { Environment = upEnv }, (_, _) => { });
         await Measure.RunAsync(new ProcessSpec("dotnet", [Grove, "wait", "main", "--timeout", "120"], repo.Primary));
 
         // The port Grove leased (another program may hold the preferred one): all three targets reach this same app.
@@ -51,38 +52,43 @@ internal static class GatewayBenchmark
         await using var nginx = StartNginx(scratch.Path, nginxPort, appPort);
         await WaitListeningAsync(nginxPort);
 
-        var targets = new (string Name, Uri Url, int ConnectPort)[]
+        // The proxy's own processes (grove up's group holds the gateway, not the app, which runs in
+        // its own group; nginx's holds its master and workers): their CPU time per request is the
+        // cost that decides throughput on a machine whose cores are shared with client and app.
+        var targets = new (string Name, Uri Url, int ConnectPort, int? ProxyGroup)[]
         {
-            ("direct", new Uri($"http://127.0.0.1:{appPort}/health"), appPort),
-            ("grove gateway", new Uri($"http://main.localhost:{gatewayPort}/health"), gatewayPort),
-            ("nginx", new Uri($"http://127.0.0.1:{nginxPort}/health"), nginxPort),
+            ("direct", new Uri($"http://127.0.0.1:{appPort}/health"), appPort, null),
+            ("grove gateway", new Uri($"http://main.localhost:{gatewayPort}/health"), gatewayPort, up.Identity.Pid),
+            ("nginx", new Uri($"http://127.0.0.1:{nginxPort}/health"), nginxPort, nginx.Identity.Pid),
         };
         // Warm-up under load first: a long-running gateway runs fully tiered (optimised) code, so
         // JIT warm-up is not counted against it (nginx needs none).
-        foreach (var (_, url, port) in targets)
+        foreach (var (_, url, port, _) in targets)
         {
             await LoadAsync(url, port, TimeSpan.FromSeconds(3));
         }
 
         // Rounds interleave the targets, so a change in the machine's load hits all three alike.
-        var rounds = targets.ToDictionary(t => t.Name, _ => new List<(double P50, double P99, double Rps)>());
+        var rounds = targets.ToDictionary(t => t.Name, _ => new List<Sample>());
         for (var round = 0; round < Rounds; round++)
         {
-            foreach (var (name, url, port) in targets)
+            foreach (var (name, url, port, group) in targets)
             {
-                rounds[name].Add(await MeasureAsync(url, port));
+                rounds[name].Add(await MeasureAsync(url, port, group));
             }
         }
 
         var results = rounds.ToDictionary(r => r.Key, r => (
             P50: Median(r.Value.Select(v => v.P50)),
             P99: Median(r.Value.Select(v => v.P99)),
-            Rps: Median(r.Value.Select(v => v.Rps))));
-        Console.WriteLine($"GET /health of one test app (port {appPort}): latency over {LatencyRequests} sequential requests on one connection; throughput with {Concurrency} keep-alive clients for {ThroughputTime.TotalSeconds:0} s; medians of {Rounds} interleaved rounds (min-max req/s)");
-        Console.WriteLine($"  {"target",-14} {"p50",10} {"p99",10} {"req/s",10}");
-        foreach (var (name, (p50, p99, rps)) in results)
+            Rps: Median(r.Value.Select(v => v.Rps)),
+            CpuPerRequest: Median(r.Value.Select(v => v.ProxyCpuMicroseconds))));
+        Console.WriteLine($"GET /health of one test app (port {appPort}): latency over {LatencyRequests} sequential requests on one connection; throughput with {Concurrency} keep-alive clients for {ThroughputTime.TotalSeconds:0} s; medians of {Rounds} interleaved rounds (min-max req/s); proxy CPU: the proxy's own CPU time per request under load");
+        Console.WriteLine($"  {"target",-14} {"p50",10} {"p99",10} {"req/s",10} {"proxy CPU",12}");
+        foreach (var (name, (p50, p99, rps, cpu)) in results)
         {
-            Console.WriteLine($"  {name,-14} {p50,8:0.00} ms {p99,7:0.00} ms {rps,10:0}  ({rounds[name].Min(v => v.Rps):0}-{rounds[name].Max(v => v.Rps):0})");
+            var proxyCpu = double.IsNaN(cpu) ? "-" : $"{cpu:0.0} us";
+            Console.WriteLine($"  {name,-14} {p50,8:0.00} ms {p99,7:0.00} ms {rps,10:0} {proxyCpu,12}  ({rounds[name].Min(v => v.Rps):0}-{rounds[name].Max(v => v.Rps):0} req/s)");
         }
 
         var added = results["grove gateway"].P50 - results["direct"].P50;
@@ -94,7 +100,9 @@ internal static class GatewayBenchmark
         return met;
     }
 
-    private static async Task<(double P50, double P99, double Rps)> MeasureAsync(Uri url, int port)
+    private sealed record Sample(double P50, double P99, double Rps, double ProxyCpuMicroseconds);
+
+    private static async Task<Sample> MeasureAsync(Uri url, int port, int? proxyGroup)
     {
         using var http = Client(port);
         for (var i = 0; i < 300; i++)
@@ -115,8 +123,10 @@ internal static class GatewayBenchmark
             }
         }
 
+        var cpuBefore = proxyGroup is { } before ? ProcessCpu.OfGroup(before) : TimeSpan.Zero;
         var rps = await LoadAsync(url, port, ThroughputTime);
-        return (Measure.Percentile(samples, 0.5), Measure.Percentile(samples, 0.99), rps);
+        var cpu = proxyGroup is { } after ? (ProcessCpu.OfGroup(after) - cpuBefore).TotalMicroseconds / (rps * ThroughputTime.TotalSeconds) : double.NaN;
+        return new Sample(Measure.Percentile(samples, 0.5), Measure.Percentile(samples, 0.99), rps, cpu);
     }
 
     /// <summary><see cref="Concurrency"/> keep-alive clients sending GETs for <paramref name="time"/>; returns requests per second.</summary>

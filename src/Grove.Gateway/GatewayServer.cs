@@ -12,15 +12,15 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Grove.Gateway;
 
 /// <summary>
-/// The gateway, in the <c>grove up</c> process: Kestrel on loopback only, YARP routes rebuilt
-/// from every snapshot, the landing page and agent API on the gateway's own host names, and the
-/// gateway's own pages for hosts it cannot forward (unknown: 404; app not running: 503).
+/// The gateway, in the <c>grove up</c> process: Kestrel on loopback only, a route table rebuilt
+/// from every snapshot and YARP's forwarder for worktree hosts, the landing page and agent API on
+/// the gateway's own host names, and the gateway's own pages for hosts it cannot forward
+/// (unknown: 404; app not running: 503; app not answering: 502/504).
 /// </summary>
 public sealed class GatewayServer : IAsyncDisposable
 {
@@ -28,12 +28,14 @@ public sealed class GatewayServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly IAppHost _host;
     private readonly EventHandler<RepositorySnapshot> _onChanged;
+    private readonly AppForwarder _forwarder;
 
-    private GatewayServer(WebApplication app, IAppHost host, EventHandler<RepositorySnapshot> onChanged, int port)
+    private GatewayServer(WebApplication app, IAppHost host, EventHandler<RepositorySnapshot> onChanged, AppForwarder forwarder, int port)
     {
         _app = app;
         _host = host;
         _onChanged = onChanged;
+        _forwarder = forwarder;
         Port = port;
     }
 
@@ -50,16 +52,18 @@ public sealed class GatewayServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            kestrel.AddServerHeader = false; // the app's own Server header passes through
             kestrel.Listen(IPAddress.Loopback, options.Port);
             if (options.Port != 0 && Socket.OSSupportsIPv6)
             {
                 kestrel.Listen(IPAddress.IPv6Loopback, options.Port);
             }
         });
-        builder.Services.AddReverseProxy().LoadFromMemory([], []);
+        builder.Services.AddRouting(); // the slim builder's routing core lacks host matching (RequireHost)
+        builder.Services.AddHttpForwarder();
         var app = builder.Build();
 
-        var routes = new RouteTable(app.Services.GetRequiredService<InMemoryConfigProvider>(), options.BackendTimeout);
+        var routes = new RouteTable();
         if (host.Current is { } first)
         {
             routes.Apply(first);
@@ -67,21 +71,14 @@ public sealed class GatewayServer : IAsyncDisposable
 
         EventHandler<RepositorySnapshot> onChanged = (_, snapshot) => routes.Apply(snapshot);
         host.Changed += onChanged;
+        var forwarder = new AppForwarder(app.Services.GetRequiredService<IHttpForwarder>(), options.BackendTimeout);
         var policy = new HostPolicy(options.ExtraHostNames);
         var port = options.Port;
-        app.Use((context, next) => GuardAsync(context, next, policy, host, port));
-        app.UseRouting(); // after the guard: refused and unknown hosts never reach routing
+        app.Use((context, next) => GuardAsync(context, next, policy, routes, forwarder, host, port));
+        app.UseRouting(); // after the guard: only the gateway's own host reaches routing
         var own = app.MapGroup(string.Empty).RequireHost(OwnHost);
         own.MapGet("/", () => Results.Content(LandingPage.Render(), "text/html; charset=utf-8"));
         AgentApi.Map(own, host);
-        app.MapReverseProxy(proxy => proxy.Use(async (context, next) =>
-        {
-            await next().ConfigureAwait(false);
-            if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
-            {
-                await ForwardErrorPage(context, error.Error, host, port).ConfigureAwait(false);
-            }
-        }));
         own.MapFallback("/_grove/{**rest}", () => Results.Json(new Api.Message("no such agent API path", "see the README's Agent API table: /_grove/worktrees, /_grove/events"), Api.GatewayJson.Default.Message, statusCode: StatusCodes.Status404NotFound));
         app.MapFallback((HttpContext context) => UnknownHost(context, host, port));
 
@@ -92,6 +89,7 @@ public sealed class GatewayServer : IAsyncDisposable
         catch (IOException ex)
         {
             host.Changed -= onChanged;
+            forwarder.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
             throw new GroveException(
                 $"the gateway cannot listen on port {options.Port}: {ex.Message}",
@@ -101,7 +99,7 @@ public sealed class GatewayServer : IAsyncDisposable
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .Select(a => new Uri(a).Port).First();
         port = bound;
-        return new GatewayServer(app, host, onChanged, bound);
+        return new GatewayServer(app, host, onChanged, forwarder, bound);
     }
 
     public async ValueTask DisposeAsync()
@@ -110,10 +108,14 @@ public sealed class GatewayServer : IAsyncDisposable
         using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await _app.StopAsync(grace.Token).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        _forwarder.Dispose();
     }
 
-    /// <summary>Refuses foreign hosts, and answers for worktrees that are unknown or not running.</summary>
-    private static async Task GuardAsync(HttpContext context, RequestDelegate next, HostPolicy policy, IAppHost host, int port)
+    /// <summary>
+    /// Refuses foreign hosts, serves the gateway's own host through routing, and forwards worktree
+    /// hosts to their apps (or answers for worktrees that are unknown or not running).
+    /// </summary>
+    private static async Task GuardAsync(HttpContext context, RequestDelegate next, HostPolicy policy, RouteTable routes, AppForwarder forwarder, IAppHost host, int port)
     {
         var (kind, slug) = policy.Classify(context.Request.Host.Host);
         if (kind == HostKind.Refused)
@@ -137,33 +139,33 @@ public sealed class GatewayServer : IAsyncDisposable
             // All of the gateway's own names (127.0.0.1, [::1], configured ones) are one host to
             // routing, which cannot parse an IPv6 literal in a host constraint.
             context.Request.Host = new HostString(OwnHost, context.Request.Host.Port ?? port);
+            await next(context).ConfigureAwait(false);
+            return;
         }
-        else
+
+        var route = routes.Find(slug!);
+        if (route is null)
         {
-            // "a.localhost." is "a.localhost": routes match the name without the final dot.
-            if (context.Request.Host.Host.EndsWith('.'))
-            {
-                var trimmed = context.Request.Host.Host.TrimEnd('.');
-                context.Request.Host = context.Request.Host.Port is { } hostPort ? new HostString(trimmed, hostPort) : new HostString(trimmed);
-            }
-
-            var worktree = host.Current?.Worktrees.FirstOrDefault(w => w.Slug == slug);
-            if (worktree is null)
-            {
-                await UnknownHost(context, host, port).ExecuteAsync(context).ConfigureAwait(false);
-                return;
-            }
-
-            if (worktree.State is not (WorktreeState.Running or WorktreeState.Unhealthy))
-            {
-                context.Response.Headers.RetryAfter = "2";
-                await Results.Content(StatusPages.NotRunning(worktree, GatewayPort(context, port)), "text/html; charset=utf-8", statusCode: StatusCodes.Status503ServiceUnavailable)
-                    .ExecuteAsync(context).ConfigureAwait(false);
-                return;
-            }
+            await UnknownHost(context, host, port).ExecuteAsync(context).ConfigureAwait(false);
+            return;
         }
 
-        await next(context).ConfigureAwait(false);
+        if (route.Worktree.State is not (WorktreeState.Running or WorktreeState.Unhealthy))
+        {
+            context.Response.Headers.RetryAfter = "2";
+            await Results.Content(StatusPages.NotRunning(route.Worktree, GatewayPort(context, port)), "text/html; charset=utf-8", statusCode: StatusCodes.Status503ServiceUnavailable)
+                .ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        // "a.localhost." is "a.localhost" (X-Forwarded-Host carries the name without the final dot).
+        if (context.Request.Host.Host.EndsWith('.'))
+        {
+            var trimmed = context.Request.Host.Host.TrimEnd('.');
+            context.Request.Host = context.Request.Host.Port is { } hostPort ? new HostString(trimmed, hostPort) : new HostString(trimmed);
+        }
+
+        await forwarder.ForwardAsync(context, route, () => host.Current?.TryFind(route.Worktree.Slug), GatewayPort(context, port)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -186,22 +188,6 @@ public sealed class GatewayServer : IAsyncDisposable
         var origin = request.Headers.Origin.ToString();
         return origin.Length > 0
             && (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || policy.Classify(uri.Host).Kind != HostKind.Gateway);
-    }
-
-    /// <summary>The gateway's own page when the app did not answer (502) or answered too slowly (504).</summary>
-    private static Task ForwardErrorPage(HttpContext context, Yarp.ReverseProxy.Forwarder.ForwarderError error, IAppHost host, int port)
-    {
-        var slug = context.Request.Host.Host.Split('.')[0];
-        var worktree = host.Current?.TryFind(slug);
-        var timedOut = error is Yarp.ReverseProxy.Forwarder.ForwarderError.RequestTimedOut;
-        var status = timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway;
-        var what = timedOut ? "did not answer in time" : "did not answer";
-        var body = StatusPages.Page($"{slug} {what}", $"""
-            <p>The app of worktree <code>{System.Net.WebUtility.HtmlEncode(slug)}</code> {what} ({error}); Grove shows it as <strong>{(worktree is null ? "unknown" : Contracts.WorktreeStateNames.Of(worktree.State))}</strong>.</p>
-            <p>See <code>grove logs {System.Net.WebUtility.HtmlEncode(slug)}</code>, or <code>grove restart {System.Net.WebUtility.HtmlEncode(slug)}</code>; <a href="http://localhost:{GatewayPort(context, port)}/">all worktrees</a>.</p>
-            """);
-        context.Response.Clear();
-        return Results.Content(body, "text/html; charset=utf-8", statusCode: status).ExecuteAsync(context);
     }
 
     private static IResult UnknownHost(HttpContext context, IAppHost host, int port) =>

@@ -2,11 +2,9 @@ using System.CommandLine;
 
 namespace Grove.Cli.Commands;
 
-/// <summary><c>grove restart|stop|start &lt;worktree&gt;</c>: steer one app of the running <c>grove up</c>.</summary>
+/// <summary><c>grove restart|stop|start|reinstall &lt;worktree&gt;</c>: steer one app of the running <c>grove up</c> through its agent API.</summary>
 internal static class AppCommands
 {
-    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(30);
-
     public static IEnumerable<Command> Create()
     {
         yield return Create("restart", "Restart a worktree's app (stop it, then start it again)");
@@ -21,31 +19,11 @@ internal static class AppCommands
         var command = new Command(verb, description) { target };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
-            var runs = context.Catalog.Runs;
-            if (runs.LiveSupervisor() is null)
-            {
-                throw new GroveException("no 'grove up' runs for this repository", "start it with 'grove up' (in another terminal or in the background)");
-            }
-
+            using var up = RunningUp.Find(context.Catalog);
             var snapshot = await context.Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
             var worktree = context.Resolve(snapshot, parse.GetValue(target));
-            var id = runs.Enqueue(worktree.Path, verb, DateTimeOffset.UtcNow);
-            var deadline = DateTimeOffset.UtcNow + AnswerTimeout;
-            while (DateTimeOffset.UtcNow < deadline)
-            {
-                var result = runs.Result(id);
-                if (result is not null)
-                {
-                    var failed = result.StartsWith("error:", StringComparison.Ordinal);
-                    await (failed ? Console.Error : Console.Out).WriteLineAsync(result).ConfigureAwait(false);
-                    return failed ? CommandAction.Failed : 0;
-                }
-
-                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-            }
-
-            runs.Complete(id, "error: given up by the command that asked for it", DateTimeOffset.UtcNow); // never carried out later
-            throw new GroveException($"'grove up' did not take the {verb} request within {AnswerTimeout.TotalSeconds:0} s; it was withdrawn", "check that 'grove up' still runs and is not stuck; its terminal shows what it does");
+            await Console.Out.WriteLineAsync(await up.PostAsync(worktree.Slug, verb, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            return 0;
         });
         return command;
     }

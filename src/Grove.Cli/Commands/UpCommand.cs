@@ -43,7 +43,7 @@ internal static class UpCommand
             {
                 if (context.Catalog.Runs.LiveSupervisor() is { } running)
                 {
-                    throw RunStore.AlreadyRunning(running); // before the gateway tries the port the running one holds
+                    throw RunStore.AlreadyRunning(running.Process); // before the gateway tries the port the running one holds
                 }
 
                 var entries = await context.Catalog.ListAsync(stop.Token).ConfigureAwait(false);
@@ -56,7 +56,7 @@ internal static class UpCommand
 
                 // The gateway first: a taken gateway port fails before any app starts.
                 await using var gateway = await GatewayServer.StartAsync(supervisor, new GatewayOptions { Port = config.GatewayPort, ExtraHostNames = config.GatewayHosts }, stop.Token).ConfigureAwait(false);
-                var first = await supervisor.StartAsync(stop.Token).ConfigureAwait(false);
+                var first = await supervisor.StartAsync(gateway.Port, stop.Token).ConfigureAwait(false);
                 Console.Error.WriteLine($"grove up: {first.Worktrees.Length} worktree(s); all of them at {gateway.Url}; Ctrl+C stops every app and exits");
                 if (Console.IsOutputRedirected)
                 {

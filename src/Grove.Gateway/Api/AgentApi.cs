@@ -13,8 +13,9 @@ namespace Grove.Gateway.Api;
 
 /// <summary>
 /// The agent API under <c>/_grove/</c> on the gateway's own host: list and get worktrees (the
-/// fields of <c>grove ls --json</c>), wait until one is healthy, restart/stop/start, tail logs,
-/// and a server-sent event stream of snapshots for the landing page.
+/// fields of <c>grove ls --json</c>), wait until one is healthy, restart/stop/start/reinstall,
+/// reset its database, tail logs, and a server-sent event stream of snapshots for the landing
+/// page. The CLI's verbs that act on a running <c>grove up</c> call it.
 /// </summary>
 internal static class AgentApi
 {
@@ -27,11 +28,16 @@ internal static class AgentApi
         api.MapGet("/worktrees/{name}", (string name) => Found(host, name) is { } w
             ? Results.Json(WorktreeJson.From(w), ContractJson.Default.WorktreeJson)
             : NotFound(host, name));
-        api.MapPost("/worktrees/{name}/{verb:regex(^(restart|stop|start|reinstall)$)}", (string name, string verb) =>
+        api.MapPost("/worktrees/{name}/{verb}", (string name, string verb) =>
         {
+            if (!RunnerCommands.TryParse(verb, out var command))
+            {
+                return Results.Json(new Message($"'{verb}' is not something a worktree's app can be asked to do", $"POST one of: {string.Join(", ", RunnerCommands.Verbs)}"), GatewayJson.Default.Message, statusCode: StatusCodes.Status404NotFound);
+            }
+
             try
             {
-                var message = host.Execute(name, Enum.Parse<RunnerCommand>(verb, ignoreCase: true));
+                var message = host.Execute(name, command);
                 return Results.Json(new Message(message), GatewayJson.Default.Message, statusCode: StatusCodes.Status202Accepted);
             }
             catch (GroveException ex)

@@ -1,46 +1,31 @@
+using System.Collections.Frozen;
 using Grove.Worktrees;
-using Yarp.ReverseProxy.Configuration;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace Grove.Gateway.Routing;
 
 /// <summary>
-/// Turns a snapshot into YARP routes (host <c>&lt;slug&gt;.localhost</c> → that worktree's port)
-/// and swaps them in whole: a request is matched against one table or the other, never a mix,
-/// and requests in flight finish on the table they started with.
+/// Slug → worktree, rebuilt from every snapshot and swapped whole: a request looks its worktree up
+/// once, in one table or the other, never a mix, and a request in flight keeps the destination it
+/// started with. Prunable worktrees (folder gone) get no route.
 /// </summary>
-internal sealed class RouteTable(InMemoryConfigProvider provider, TimeSpan backendTimeout)
+internal sealed class RouteTable
 {
-    private readonly Lock _gate = new();
-    private Dictionary<string, int> _current = [];
+    private FrozenDictionary<string, Route> _routes = FrozenDictionary<string, Route>.Empty;
 
     public void Apply(RepositorySnapshot snapshot)
     {
-        var wanted = snapshot.Worktrees.Where(w => !w.IsPrunable).ToDictionary(w => w.Slug, w => w.Port, StringComparer.Ordinal);
-        lock (_gate)
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var routes = new Dictionary<string, Route>(StringComparer.Ordinal);
+        foreach (var worktree in snapshot.Worktrees.Where(w => !w.IsPrunable))
         {
-            if (wanted.Count == _current.Count && wanted.All(p => _current.TryGetValue(p.Key, out var port) && port == p.Value))
-            {
-                return;
-            }
-
-            var routes = wanted.Keys.Select(slug => new RouteConfig
-            {
-                RouteId = slug,
-                ClusterId = slug,
-                Match = new RouteMatch { Hosts = [$"{slug}.localhost"], Path = "/{**rest}" },
-            }).ToList();
-            var clusters = wanted.Select(p => new ClusterConfig
-            {
-                ClusterId = p.Key,
-                Destinations = new Dictionary<string, DestinationConfig>(StringComparer.Ordinal)
-                {
-                    ["app"] = new() { Address = $"http://127.0.0.1:{p.Value}" },
-                },
-                HttpRequest = new ForwarderRequestConfig { ActivityTimeout = backendTimeout },
-            }).ToList();
-            provider.Update(routes, clusters);
-            _current = wanted;
+            routes.TryAdd(worktree.Slug, new Route(worktree, $"http://127.0.0.1:{worktree.Port}")); // slugs are unique within a snapshot
         }
+
+        Volatile.Write(ref _routes, routes.ToFrozenDictionary(StringComparer.Ordinal));
     }
+
+    public Route? Find(string slug) => Volatile.Read(ref _routes).GetValueOrDefault(slug);
 }
+
+/// <summary>A worktree as the gateway saw it, and where its app listens (the forwarder's destination prefix).</summary>
+internal sealed record Route(WorktreeSnapshot Worktree, string Destination);

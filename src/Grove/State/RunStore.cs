@@ -1,4 +1,3 @@
-using System.Globalization;
 using Grove.Processes;
 using Grove.Worktrees;
 using Microsoft.Data.Sqlite;
@@ -8,13 +7,13 @@ namespace Grove.State;
 /// <summary>What a running <c>grove up</c> last reported about one worktree's app.</summary>
 public sealed record RunRecord(string Path, string Slug, WorktreeState State, string? Reason, ProcessIdentity? Process, DateTimeOffset UpdatedAt);
 
-/// <summary>A request from another grove process to the running <c>grove up</c>.</summary>
-public sealed record SupervisorCommand(long Id, string Target, string Verb);
+/// <summary>The running <c>grove up</c>: its process, and the gateway port where its agent API answers.</summary>
+public sealed record SupervisorRecord(ProcessIdentity Process, int? GatewayPort);
 
 /// <summary>
-/// The part of the state store that lets separate grove processes see and steer a running
-/// <c>grove up</c>: who supervises (process id and start time), each app's state and process,
-/// and a small queue of commands (restart, stop, start).
+/// The part of the state store that lets separate grove processes find a running
+/// <c>grove up</c>: who supervises (process id and start time, gateway port), and each app's state
+/// and process. Other grove processes steer it through its agent API.
 /// </summary>
 public sealed class RunStore(StateStore store)
 {
@@ -25,7 +24,7 @@ public sealed class RunStore(StateStore store)
     /// Returns what a dead predecessor recorded (its apps may still run: orphans to stop) and
     /// clears it, so no one mistakes those states for current ones.
     /// </summary>
-    public IReadOnlyList<RunRecord> ClaimSupervisor(ProcessIdentity me, DateTimeOffset now)
+    public IReadOnlyList<RunRecord> ClaimSupervisor(ProcessIdentity me, int? gatewayPort, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(me);
         var left = ReadAll();
@@ -33,17 +32,16 @@ public sealed class RunStore(StateStore store)
         {
             using var transaction = connection.BeginTransaction(deferred: false);
             var holder = ReadSupervisor(connection, transaction);
-            if (holder is not null && holder != me && holder.IsAlive())
+            if (holder is not null && holder.Process != me && holder.Process.IsAlive())
             {
-                throw AlreadyRunning(holder);
+                throw AlreadyRunning(holder.Process);
             }
 
             Execute(connection, transaction, """
-                INSERT OR REPLACE INTO supervisor (id, pid, pid_start, started_at) VALUES (1, $pid, $start, $now);
+                INSERT OR REPLACE INTO supervisor (id, pid, pid_start, started_at, gateway_port) VALUES (1, $pid, $start, $now, $gateway);
                 DELETE FROM runs;
-                UPDATE commands SET done_at = $now, result = 'error: dropped, the grove up it was meant for is gone' WHERE done_at IS NULL;
                 """,
-                ("$pid", me.Pid), ("$start", me.StartTicks), ("$now", now.ToUnixTimeMilliseconds()));
+                ("$pid", me.Pid), ("$start", me.StartTicks), ("$now", now.ToUnixTimeMilliseconds()), ("$gateway", gatewayPort));
             transaction.Commit();
             return left;
         });
@@ -65,7 +63,7 @@ public sealed class RunStore(StateStore store)
         _store.Use(connection =>
         {
             using var transaction = connection.BeginTransaction(deferred: false);
-            if (ReadSupervisor(connection, transaction) == me)
+            if (ReadSupervisor(connection, transaction)?.Process == me)
             {
                 Execute(connection, transaction, "DELETE FROM supervisor; DELETE FROM runs;");
             }
@@ -76,10 +74,10 @@ public sealed class RunStore(StateStore store)
     }
 
     /// <summary>The live supervisor, or null when no <c>grove up</c> runs.</summary>
-    public ProcessIdentity? LiveSupervisor() => _store.Use(connection =>
+    public SupervisorRecord? LiveSupervisor() => _store.Use(connection =>
     {
         var holder = ReadSupervisor(connection, null);
-        return holder is not null && holder.IsAlive() ? holder : null;
+        return holder is not null && holder.Process.IsAlive() ? holder : null;
     });
 
     public void Save(RunRecord record)
@@ -120,60 +118,15 @@ public sealed class RunStore(StateStore store)
         return (IReadOnlyList<RunRecord>)records;
     });
 
-    /// <summary>Queues a command for the running supervisor; returns its id.</summary>
-    public long Enqueue(string target, string verb, DateTimeOffset now)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(target);
-        ArgumentException.ThrowIfNullOrWhiteSpace(verb);
-        return _store.Use(connection =>
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "INSERT INTO commands (target, verb, requested_at) VALUES ($target, $verb, $now) RETURNING id;";
-            command.Parameters.AddWithValue("$target", target);
-            command.Parameters.AddWithValue("$verb", verb);
-            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-        });
-    }
-
-    public IReadOnlyList<SupervisorCommand> Pending() => _store.Use(connection =>
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, target, verb FROM commands WHERE done_at IS NULL ORDER BY id;";
-        using var reader = command.ExecuteReader();
-        var pending = new List<SupervisorCommand>();
-        while (reader.Read())
-        {
-            pending.Add(new SupervisorCommand(reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
-        }
-
-        return (IReadOnlyList<SupervisorCommand>)pending;
-    });
-
-    /// <summary>Records a command's result, unless it already has one (the first answer stands).</summary>
-    public void Complete(long id, string result, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        _store.Use(connection => Execute(connection, null, "UPDATE commands SET done_at = $now, result = $result WHERE id = $id AND done_at IS NULL;",
-            ("$now", now.ToUnixTimeMilliseconds()), ("$result", result), ("$id", id)));
-    }
-
-    /// <summary>The result of a finished command; null while it is still pending.</summary>
-    public string? Result(long id) => _store.Use(connection =>
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT result FROM commands WHERE id = $id AND done_at IS NOT NULL;";
-        command.Parameters.AddWithValue("$id", id);
-        return command.ExecuteScalar() as string;
-    });
-
-    private static ProcessIdentity? ReadSupervisor(SqliteConnection connection, SqliteTransaction? transaction)
+    private static SupervisorRecord? ReadSupervisor(SqliteConnection connection, SqliteTransaction? transaction)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT pid, pid_start FROM supervisor WHERE id = 1;";
+        command.CommandText = "SELECT pid, pid_start, gateway_port FROM supervisor WHERE id = 1;";
         using var reader = command.ExecuteReader();
-        return reader.Read() ? new ProcessIdentity(reader.GetInt32(0), reader.GetInt64(1)) : null;
+        return reader.Read()
+            ? new SupervisorRecord(new ProcessIdentity(reader.GetInt32(0), reader.GetInt64(1)), reader.IsDBNull(2) ? null : reader.GetInt32(2))
+            : null;
     }
 
     private static int Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)

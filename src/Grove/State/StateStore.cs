@@ -68,6 +68,12 @@ public sealed class StateStore
             port   INTEGER NOT NULL
         );
         """,
+        // 4 (issue 6): other grove processes steer a running grove up through its agent API, found
+        // by the gateway port it records; the command queue they used before is gone.
+        """
+        ALTER TABLE supervisor ADD COLUMN gateway_port INTEGER;
+        DROP TABLE commands;
+        """,
     ];
 
     public static int SchemaVersion => Migrations.Length;

@@ -7,14 +7,17 @@ namespace Grove.Supervision;
 
 /// <summary>
 /// The database step before each app starts: the worktree's own branch of the template (made
-/// once, then reused), whose connection goes into the app's environment. Never reset here: a
-/// reinstall leaves the data alone; resetting is 'grove db reset'.
+/// once, then reused), whose connection goes into the app's environment. Replaced by a fresh
+/// branch only on a reset (<c>grove db reset</c>, the agent API's reset-db); a reinstall leaves
+/// the data alone.
 /// </summary>
 public sealed class DatabaseStep(DatabaseManager databases) : IWorktreeStep
 {
     private readonly DatabaseManager _databases = databases ?? throw new ArgumentNullException(nameof(databases));
 
     public WorktreeState State => WorktreeState.BranchingDatabase;
+
+    public RunnerCommand ForcedBy => RunnerCommand.ResetDatabase;
 
     public bool AppliesTo(GroveConfig config) => config?.Database is not null;
 
@@ -28,7 +31,9 @@ public sealed class DatabaseStep(DatabaseManager databases) : IWorktreeStep
         }
 
         var progress = new Progress<string>(message => log.Write("grove", message));
-        var branch = await _databases.EnsureBranchAsync(worktree, config.Database, progress, cancellationToken).ConfigureAwait(false);
+        var branch = force
+            ? await _databases.ResetAsync(worktree, config.Database, progress, cancellationToken).ConfigureAwait(false)
+            : await _databases.EnsureBranchAsync(worktree, config.Database, progress, cancellationToken).ConfigureAwait(false);
         log.Write("grove", $"database {branch.Name} ({branch.DisplayConnectionString})");
         return branch.Environment;
     }

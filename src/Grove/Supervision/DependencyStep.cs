@@ -12,6 +12,8 @@ public sealed class DependencyStep(DependencyInstaller installer) : IWorktreeSte
 
     public WorktreeState State => WorktreeState.Installing;
 
+    public RunnerCommand ForcedBy => RunnerCommand.Reinstall;
+
     public bool AppliesTo(GroveConfig config) => config?.Install is not { Count: 0 };
 
     public async Task<IReadOnlyList<KeyValuePair<string, string>>> RunAsync(WorktreeSnapshot worktree, GroveConfig config, WorktreeLog log, bool force, CancellationToken cancellationToken)

@@ -14,10 +14,13 @@ public interface IWorktreeStep
     /// <summary>The state the worktree shows while the step runs.</summary>
     WorktreeState State { get; }
 
+    /// <summary>The command that makes this step redo its work for real (<c>force</c>): a reinstall for dependencies, a reset for the database.</summary>
+    RunnerCommand ForcedBy { get; }
+
     /// <summary>False when the worktree's config leaves nothing for this step to do (it is then not run or shown).</summary>
     bool AppliesTo(GroveConfig config);
 
-    /// <summary>Runs the step (<paramref name="force"/>: redo it even when up to date); returns environment variables for the app.</summary>
+    /// <summary>Runs the step (<paramref name="force"/>: redo it even when up to date, asked by <see cref="ForcedBy"/>); returns environment variables for the app.</summary>
     Task<IReadOnlyList<KeyValuePair<string, string>>> RunAsync(WorktreeSnapshot worktree, GroveConfig config, WorktreeLog log, bool force, CancellationToken cancellationToken);
 
     /// <summary>A cheap digest of the step's inputs (lockfiles, seeds): when it changes while the app runs, the step is run again and the app restarted.</summary>

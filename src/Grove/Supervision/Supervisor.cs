@@ -9,12 +9,11 @@ namespace Grove.Supervision;
 /// <see cref="WorktreeRunner"/> per worktree, started when a worktree appears, restarted when it
 /// switches branch, stopped when it goes. Publishes a whole <see cref="RepositorySnapshot"/>
 /// (with app states) on every change, records states and process ids in the state store so
-/// other grove processes see them, stops the orphans a killed predecessor left, and serves the
-/// commands queued by other grove processes.
+/// other grove processes see them (with the gateway port where they reach its agent API, which
+/// calls <see cref="Execute"/>), and stops the orphans a killed predecessor left.
 /// </summary>
 public sealed class Supervisor : IAppHost, IAsyncDisposable
 {
-    private static readonly TimeSpan CommandPoll = TimeSpan.FromMilliseconds(250);
     private readonly WorktreeCatalog _catalog;
     private readonly SupervisorOptions _options;
     private readonly IReadOnlyList<IWorktreeStep> _steps;
@@ -28,7 +27,6 @@ public sealed class Supervisor : IAppHost, IAsyncDisposable
     private readonly ProcessIdentity _me = ProcessIdentity.Current;
     private WorktreeWatcher? _watcher;
     private readonly SnapshotPublisher _published = new();
-    private Task? _commandLoop;
 
     public Supervisor(WorktreeCatalog catalog, SupervisorOptions? options = null, IReadOnlyList<IWorktreeStep>? steps = null, TimeProvider? time = null)
     {
@@ -39,7 +37,7 @@ public sealed class Supervisor : IAppHost, IAsyncDisposable
         _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>Every worktree with its app's state; null before <see cref="StartAsync"/>.</summary>
+    /// <summary>Every worktree with its app's state; null before <see cref="StartAsync(CancellationToken)"/>.</summary>
     public RepositorySnapshot? Current => _published.Current;
 
     /// <summary>Raised with each new snapshot (on a pool thread).</summary>
@@ -57,15 +55,19 @@ public sealed class Supervisor : IAppHost, IAsyncDisposable
     public string LogPath(WorktreeSnapshot worktree) => LogFiles.PathFor(_catalog.Store, worktree);
 
     /// <summary>Claims the repository, stops orphans of an earlier run, and starts every worktree's app.</summary>
-    public async Task<RepositorySnapshot> StartAsync(CancellationToken cancellationToken = default)
+    public Task<RepositorySnapshot> StartAsync(CancellationToken cancellationToken = default) => StartAsync(null, cancellationToken);
+
+    /// <inheritdoc cref="StartAsync(CancellationToken)"/>
+    /// <param name="gatewayPort">Where the gateway serves the agent API, recorded for other grove processes.</param>
+    /// <param name="cancellationToken">Stops the start.</param>
+    public async Task<RepositorySnapshot> StartAsync(int? gatewayPort, CancellationToken cancellationToken)
     {
-        var left = _catalog.Runs.ClaimSupervisor(_me, _time.GetUtcNow());
+        var left = _catalog.Runs.ClaimSupervisor(_me, gatewayPort, _time.GetUtcNow());
         await Task.WhenAll(left.Select(run => StopOrphanAsync(run, cancellationToken))).ConfigureAwait(false);
         _watcher = new WorktreeWatcher(_catalog, _time);
         _watcher.Changed += (_, snapshot) => _ = ReconcileAsync(snapshot);
         var first = await _watcher.StartAsync(cancellationToken).ConfigureAwait(false);
         await ReconcileAsync(first).ConfigureAwait(false);
-        _commandLoop = Task.Run(() => ServeCommandsAsync(_stop.Token), CancellationToken.None);
         return Current!;
     }
 
@@ -88,7 +90,7 @@ public sealed class Supervisor : IAppHost, IAsyncDisposable
         }
 
         runner.Post(command);
-        return $"{command.ToString().ToLowerInvariant()} of {worktree.Slug} requested";
+        return $"{command.Verb()} of {worktree.Slug} requested";
     }
 
     public async ValueTask DisposeAsync()
@@ -102,11 +104,6 @@ public sealed class Supervisor : IAppHost, IAsyncDisposable
         if (_watcher is not null)
         {
             await _watcher.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (_commandLoop is not null)
-        {
-            await _commandLoop.ConfigureAwait(false);
         }
 
         await _reconcile.WaitAsync(CancellationToken.None).ConfigureAwait(false);
@@ -220,41 +217,6 @@ public sealed class Supervisor : IAppHost, IAsyncDisposable
             }
 
             _published.Publish(next);
-        }
-    }
-
-    private async Task ServeCommandsAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(CommandPoll, _time, cancellationToken).ConfigureAwait(false);
-                foreach (var command in _catalog.Runs.Pending())
-                {
-                    string result;
-                    try
-                    {
-                        result = Enum.TryParse<RunnerCommand>(command.Verb, ignoreCase: true, out var verb)
-                            ? Execute(command.Target, verb)
-                            : $"error: unknown command '{command.Verb}'";
-                    }
-                    catch (GroveException ex)
-                    {
-                        result = $"error: {ex.Message}";
-                    }
-
-                    _catalog.Runs.Complete(command.Id, result, _time.GetUtcNow());
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            catch (GroveException)
-            {
-                // The store was busy or damaged for a moment; the next poll tries again.
-            }
         }
     }
 

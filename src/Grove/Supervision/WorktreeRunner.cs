@@ -24,7 +24,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private Task? _loop;
-    private bool _reinstall;
+    private readonly HashSet<RunnerCommand> _forced = []; // commands that asked steps to redo their work
     private AppStatus _status = new(WorktreeState.Pending, null, null);
 
     public WorktreeRunner(WorktreeSnapshot worktree, WorktreeLog log, SupervisorOptions options, IReadOnlyList<IWorktreeStep> steps, TimeProvider time, HttpClient http, Action<WorktreeRunner> changed)
@@ -56,7 +56,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         lock (_gate)
         {
             _commands.Writer.TryWrite(command);
-            var requested = $"{command.ToString().ToLowerInvariant()} requested";
+            var requested = $"{command.Verb()} requested";
             if (command != RunnerCommand.Start && Status.State is WorktreeState.Installing or WorktreeState.BranchingDatabase or WorktreeState.Starting or WorktreeState.Running or WorktreeState.Unhealthy)
             {
                 Set(WorktreeState.Stopping, requested, Status.Process);
@@ -193,8 +193,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
 
         var environment = new List<KeyValuePair<string, string>>();
         var inputs = await InputsAsync(config, cancellationToken).ConfigureAwait(false);
-        var force = _reinstall;
-        _reinstall = false;
+        var forced = _forced.ToArray(); // kept when a command cancels the steps: the next run still owes it
 
         // A command (stop, restart, reinstall) cancels the steps: an install may take minutes.
         using var steps = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -206,15 +205,16 @@ internal sealed class WorktreeRunner : IAsyncDisposable
             Set(step.State, null);
             try
             {
-                environment.AddRange(await step.RunAsync(Worktree, config, Log, force, steps.Token).ConfigureAwait(false));
+                environment.AddRange(await step.RunAsync(Worktree, config, Log, forced.Contains(step.ForcedBy), steps.Token).ConfigureAwait(false));
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && _commands.Reader.TryRead(out var command))
             {
-                Log.Write("grove", $"{step.State} cancelled by a {command.ToString().ToLowerInvariant()} request");
+                Log.Write("grove", $"{step.State} cancelled by a {command.Verb()} request");
                 return new Outcome.Command(command);
             }
             catch (GroveException ex)
             {
+                _forced.Clear();
                 Log.Write("grove", ex.Message);
                 if (ex.Fix is not null)
                 {
@@ -226,6 +226,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         }
 
         await steps.CancelAsync().ConfigureAwait(false);
+        _forced.Clear();
 
         var run = config.App.Run;
         var folder = Path.GetFullPath(run.WorkingDirectory, Worktree.Path);
@@ -444,8 +445,12 @@ internal sealed class WorktreeRunner : IAsyncDisposable
     /// <summary>Notes a command taken from the queue; returns whether the app should run.</summary>
     private bool Apply(RunnerCommand command)
     {
-        Log.Write("grove", $"{command.ToString().ToLowerInvariant()} requested");
-        _reinstall |= command == RunnerCommand.Reinstall;
+        Log.Write("grove", $"{command.Verb()} requested");
+        if (command is RunnerCommand.Reinstall or RunnerCommand.ResetDatabase)
+        {
+            _forced.Add(command);
+        }
+
         return command != RunnerCommand.Stop;
     }
 

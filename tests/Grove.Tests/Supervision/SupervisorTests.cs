@@ -271,7 +271,7 @@ public class SupervisorTests
         // by this test's parent process, which is alive and is not us.
         var parent = ProcessIdentity.Read(int.Parse(File.ReadAllText("/proc/self/stat").Split(' ')[3], System.Globalization.CultureInfo.InvariantCulture))!;
         var runs = repo.Catalog().Runs;
-        var error = Assert.Throws<GroveException>(() => runs.ClaimSupervisor(parent, DateTimeOffset.UtcNow));
+        var error = Assert.Throws<GroveException>(() => runs.ClaimSupervisor(parent, null, DateTimeOffset.UtcNow));
 
         Assert.Contains("already runs", error.Message, StringComparison.Ordinal);
     }
