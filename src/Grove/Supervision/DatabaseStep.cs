@@ -8,7 +8,8 @@ namespace Grove.Supervision;
 /// <summary>
 /// The database step before each app starts: the worktree's own branch of the template (made
 /// once, then reused), whose connection goes into the app's environment. Never reset here: a
-/// reinstall leaves the data alone; resetting is 'grove db reset'.
+/// reinstall leaves the data alone; resetting is 'grove db reset'. Afterwards the spares
+/// (PostgreSQL) are refilled in the background, off the app's start.
 /// </summary>
 public sealed class DatabaseStep(DatabaseManager databases) : IWorktreeStep
 {
@@ -30,6 +31,7 @@ public sealed class DatabaseStep(DatabaseManager databases) : IWorktreeStep
         var progress = new Progress<string>(message => log.Write("grove", message));
         var branch = await _databases.EnsureBranchAsync(worktree, config.Database, progress, cancellationToken).ConfigureAwait(false);
         log.Write("grove", $"database {branch.Name} ({branch.DisplayConnectionString})");
+        _databases.KeepSparesFull(config.Database, message => log.Write("grove", message));
         return branch.Environment;
     }
 

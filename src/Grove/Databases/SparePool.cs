@@ -1,0 +1,87 @@
+using System.Globalization;
+
+namespace Grove.Databases;
+
+/// <summary>
+/// Spares (<c>database.spares</c>): ready-made branches of the current PostgreSQL template, so
+/// that branching a worktree's database is a rename and a record update (milliseconds) instead of
+/// a copy. Each spare is made like any branch (temporary recorded name, then rename) and tagged
+/// with the seed hash and OID of the template it was copied from (<see cref="Tag"/>): a spare of
+/// an older template is never handed out; it is dropped. Refilling is the caller's to schedule
+/// (off the critical path). Callers hold the repository's database lock.
+/// </summary>
+public sealed class SparePool(PostgresBrancher brancher, TimeProvider time)
+{
+    public const string PreparingMessage = "preparing a spare branch of the template for the next worktree…";
+
+    /// <summary>What a spare of <paramref name="template"/> is tagged with: a rebuilt template has a new OID.</summary>
+    public static string Tag(OwnedDatabase template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        return string.Create(CultureInfo.InvariantCulture, $"{template.SeedHash}@{template.Oid}");
+    }
+
+    /// <summary>Gives <paramref name="target"/> a spare of the current template; false when none is ready.</summary>
+    public async Task<bool> ClaimAsync(string name, string target, string worktree, string slug, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        foreach (var spare in await CurrentAsync(name, progress, cancellationToken).ConfigureAwait(false))
+        {
+            if (await brancher.ClaimAsync(spare.Name, target, worktree, slug, cancellationToken).ConfigureAwait(false))
+            {
+                progress?.Report(string.Create(CultureInfo.InvariantCulture, $"branched {target} from the ready spare {spare.Name} in {time.GetElapsedTime(started).TotalSeconds:0.000} s"));
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Drops stale spares and those beyond <paramref name="count"/>, and makes one spare when fewer
+    /// are ready: true when it made one (call again, under a fresh hold of the lock, until false).
+    /// </summary>
+    public async Task<bool> RefillOneAsync(string name, int count, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var current = await CurrentAsync(name, progress, cancellationToken).ConfigureAwait(false);
+        foreach (var extra in current.Skip(count))
+        {
+            await brancher.DropOwnedAsync(extra.Name, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (current.Count >= count || await brancher.FindOwnedAsync(DatabaseNames.Template(name), cancellationToken).ConfigureAwait(false) is not { } template)
+        {
+            return false;
+        }
+
+        progress?.Report(PreparingMessage);
+        var started = time.GetTimestamp();
+        var spare = await brancher.MakeSpareAsync(name, template.Name, Tag(template), null, cancellationToken).ConfigureAwait(false);
+        progress?.Report(string.Create(CultureInfo.InvariantCulture, $"spare {spare} ready in {time.GetElapsedTime(started).TotalSeconds:0.00} s"));
+        return true;
+    }
+
+    /// <summary>The spares of the current template that exist as recorded, oldest first; the stale ones are dropped.</summary>
+    private async Task<List<OwnedDatabase>> CurrentAsync(string name, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var template = await brancher.FindOwnedAsync(DatabaseNames.Template(name), cancellationToken).ConfigureAwait(false);
+        var tag = template is null ? null : Tag(template);
+        var current = new List<OwnedDatabase>();
+        foreach (var spare in brancher.RecordedSpares(name))
+        {
+            if (spare.SeedHash == tag)
+            {
+                if (await brancher.FindOwnedAsync(spare.Name, cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    current.Add(spare);
+                }
+            }
+            else if (await brancher.DropOwnedAsync(spare.Name, cancellationToken).ConfigureAwait(false))
+            {
+                progress?.Report($"dropped the spare {spare.Name}: it is a copy of an older template");
+            }
+        }
+
+        return current;
+    }
+}
