@@ -151,15 +151,7 @@ public sealed class DatabaseManager : IAsyncDisposable
         }
 
         var server = config.ConnectionString is null ? PostgresServer.LocalKey : PostgresServer.Given(config.ConnectionString).Key;
-        var records = _ownership.ReadServer("postgres", server);
-        var template = records.FirstOrDefault(d => d is { Ready: true, Kind: OwnedKind.Template } && d.Name == DatabaseNames.Template(config.Name));
-        var spares = records.Where(d => d.Kind == OwnedKind.Spare && d.Name.StartsWith(DatabaseNames.SparePrefix(config.Name), StringComparison.Ordinal)).ToList();
-        if (config.Spares == 0)
-        {
-            return spares.Count > 0;
-        }
-
-        return template is null || spares.Count != config.Spares || spares.Any(d => !d.Ready || d.SeedHash != SparePool.Tag(template));
+        return SparePool.NeedsWork(_ownership.ReadServer("postgres", server), config.Name, config.Spares);
     }
 
     /// <summary>

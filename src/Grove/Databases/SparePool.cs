@@ -21,6 +21,21 @@ public sealed class SparePool(PostgresBrancher brancher, TimeProvider time)
         return string.Create(CultureInfo.InvariantCulture, $"{template.SeedHash}@{template.Oid}");
     }
 
+    /// <summary>
+    /// Whether the spares of <paramref name="name"/> may need work, from the state store's
+    /// <paramref name="records"/> alone: other than <paramref name="count"/> of them, or
+    /// unfinished ones, or copies of an older template (or of none).
+    /// </summary>
+    public static bool NeedsWork(IReadOnlyList<OwnedDatabase> records, string name, int count)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var template = records.FirstOrDefault(d => d is { Ready: true, Kind: OwnedKind.Template } && d.Name == DatabaseNames.Template(name));
+        var spares = records.Where(d => d.Kind == OwnedKind.Spare && d.FinalName.StartsWith(DatabaseNames.SparePrefix(name), StringComparison.Ordinal)).ToList();
+        return count == 0
+            ? spares.Count > 0
+            : template is null || spares.Count != count || spares.Any(d => !d.Ready || d.SeedHash != Tag(template));
+    }
+
     /// <summary>Gives <paramref name="target"/> a spare of the current template; false when none is ready.</summary>
     public async Task<bool> ClaimAsync(string name, string target, string worktree, string slug, IProgress<string>? progress, CancellationToken cancellationToken)
     {
