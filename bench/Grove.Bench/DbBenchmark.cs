@@ -103,7 +103,7 @@ internal static class DbBenchmark
         var ratio = median["dump"] / median["spare"];
         var direct = median["dump"] / median["grove"];
         var gigabytes = bytes / 1073741824.0;
-        string PerGb(string key) => (median[key] / gigabytes).ToString(median[key] < 0.1 ? "0.0000" : "0.00", CultureInfo.InvariantCulture);
+        string PerGb(string key) => (median[key] / gigabytes) is var perGb && perGb < 1 ? perGb.ToString("0.000", CultureInfo.InvariantCulture) : perGb.ToString("0.00", CultureInfo.InvariantCulture);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {bytes / 1048576.0,7:0} MB {median["wal"],9:0.000}s {median["file"],9:0.000}s {median["grove"],15:0.000}s {median["spare"],18:0.0000}s {median["dump"],12:0.000}s {Measure.Ratio(direct),9} {Measure.Ratio(ratio),9}   {PerGb("wal")} {PerGb("file")} {PerGb("grove")} {PerGb("spare")} {PerGb("dump")}"));
         string Spread(string key) => string.Create(CultureInfo.InvariantCulture, $"{samples[key].Min().TotalSeconds:0.0000}-{samples[key].Max().TotalSeconds:0.0000}s");
