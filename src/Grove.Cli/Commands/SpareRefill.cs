@@ -23,7 +23,7 @@ internal static class SpareRefill
         {
             await databases.RefillSparesAsync(config, StderrProgress.Instance, cancellationToken).ConfigureAwait(false);
         }
-        catch (GroveException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
             StderrProgress.Instance.Report($"warning: no spare branch was prepared ({ex.Message}); the next worktree's branch is copied from the template instead");
         }

@@ -162,6 +162,11 @@ public sealed class DatabaseManager : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(log);
+        if (config.Provider != DatabaseProvider.Postgres)
+        {
+            return; // SQLite has no spares
+        }
+
         lock (_keeperLock)
         {
             _keeper ??= new SpareKeeper(this);
