@@ -39,8 +39,7 @@ internal static class GatewayBenchmark
             ports = new { @base = 47000, range = 100 },
             gateway = new { port = gatewayPort },
         }));
-        var upEnv = (Environment.GetEnvironmentVariable("GROVE_UP_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries).Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => (string?)kv[1]);
-        await using var up = ChildProcess.Start(new ProcessSpec("dotnet", [Grove, "up"], repo.Primary) { Environment = upEnv }, (_, _) => { });
+        await using var up = ChildProcess.Start(new ProcessSpec("dotnet", [Grove, "up"], repo.Primary), (_, _) => { });
         await Measure.RunAsync(new ProcessSpec("dotnet", [Grove, "wait", "main", "--timeout", "120"], repo.Primary));
 
         // The port Grove leased (another program may hold the preferred one): all three targets reach this same app.

@@ -139,10 +139,45 @@ public class PostgresCommandTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task NewResetTemplateRm_Spares_ClaimedRefilledAfterTheResultReplacedOnRebuildNeverDropped()
+    {
+        using var repo = DatabaseCommandTests.Configure(TestRepository.Create(), Database(postgres.ConnectionString, out var name));
+
+        var created = await GroveCli.RunAsync(repo.Primary, "new", "feature/one");
+        var first = Spares(await GroveCli.SucceedAsync(repo.Primary, "db", "ls", "--json"));
+        var reset = await GroveCli.RunAsync(repo.Primary, "db", "reset", "feature-one");
+        var second = Spares(await GroveCli.SucceedAsync(repo.Primary, "db", "ls", "--json"));
+        var table = await GroveCli.SucceedAsync(repo.Primary, "db", "ls");
+        await GroveCli.SucceedAsync(repo.Primary, "db", "template", "--rebuild");
+        var third = Spares(await GroveCli.SucceedAsync(repo.Primary, "db", "ls", "--json"));
+        var removed = await GroveCli.SucceedAsync(repo.Primary, "rm", "feature-one");
+
+        Assert.True(created.Succeeded, created.StandardError);
+        Assert.Contains($"branching {name}_feature-one", created.StandardError, StringComparison.Ordinal); // no spare yet: copied
+        Assert.Contains("grove: preparing a spare branch of the template for the next worktree…", created.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"database postgres {name}_feature-one", created.StandardOutput, StringComparison.Ordinal);
+        Assert.True(reset.Succeeded, reset.StandardError);
+        Assert.Contains($"branched {name}_feature-one from the ready spare {Assert.Single(first)}", reset.StandardError, StringComparison.Ordinal);
+        Assert.Contains("grove: preparing a spare branch", reset.StandardError, StringComparison.Ordinal);
+        Assert.NotEqual(first, second);
+        Assert.Contains($"{Assert.Single(second)} spare", System.Text.RegularExpressions.Regex.Replace(table, " +", " "), StringComparison.Ordinal);
+        Assert.NotEqual(second, third);
+        Assert.Contains($"database {name}_feature-one dropped", removed, StringComparison.Ordinal);
+        Assert.Equal(Assert.Single(third), Assert.Single(await postgres.DatabasesAsync($"{name}__spare_")));
+        Assert.Equal(2L, await postgres.ScalarAsync<long>(third[0], "SELECT count(*) FROM items;"));
+    }
+
+    private static List<string> Spares(string dbLsJson) =>
+        [.. JsonDocument.Parse(dbLsJson).RootElement.EnumerateArray()
+            .Where(d => d.GetProperty("kind").GetString() == "spare" && d.GetProperty("ready").GetBoolean())
+            .Select(d => d.GetProperty("name").GetString()!)];
+
+    [Fact]
     public async Task DbReset_GroveKilledInTheMiddleOfAClone_NextRunLeavesNoHalfMadeOrOrphanDatabase()
     {
         const string big = "CREATE TABLE items AS SELECT g AS id, repeat(md5(g::text), 6) AS payload FROM generate_series(1, 300000) g;";
-        using var repo = DatabaseCommandTests.Configure(TestRepository.Create(), Database(postgres.ConnectionString, out var name), big);
+        // Spares off: this is about the copy itself (a claimed spare is a rename; see PostgresSpareTests).
+        using var repo = DatabaseCommandTests.Configure(TestRepository.Create(), Database(postgres.ConnectionString, out var name, spares: 0), big);
         await GroveCli.SucceedAsync(repo.Primary, "new", "feature/kill");
         var branch = $"{name}_feature-kill";
         await postgres.ExecuteAsync(branch, "DELETE FROM items WHERE id > 10;");
@@ -198,15 +233,16 @@ public class PostgresCommandTests(PostgresFixture postgres)
         return false;
     }
 
-    private static string Database(string connectionString, out string name)
+    private static string Database(string connectionString, out string name, int spares = 1)
     {
         name = "c" + Guid.NewGuid().ToString("N")[..10];
-        return JsonSerializer.Serialize(new Dictionary<string, string>
+        return JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["provider"] = "postgres",
             ["name"] = name,
             ["seed"] = "db/seed.sql",
             ["connectionString"] = connectionString,
+            ["spares"] = spares,
         });
     }
 

@@ -19,14 +19,14 @@ internal static class DbCommand
     private static Command List()
     {
         var json = new Option<bool>("--json") { Description = "Print a JSON array instead of a table" };
-        var command = new Command("ls", "List the databases Grove made (templates and branches), from the state store") { json };
+        var command = new Command("ls", "List the databases Grove made (templates, branches and spares), from the state store") { json };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
             await using var databases = context.Databases();
             var owned = databases.ListOwned();
             if (parse.GetValue(json))
             {
-                var items = owned.Select(d => new OwnedDatabaseJson(d.Provider, d.Server, d.Name, d.Kind == OwnedKind.Template ? "template" : "branch", d.Worktree, d.Slug, d.Ready, d.CreatedAt)).ToList();
+                var items = owned.Select(d => new OwnedDatabaseJson(d.Provider, d.Server, d.Name, OwnedKindNames.Of(d.Kind), d.Worktree, d.Slug, d.Ready, d.CreatedAt)).ToList();
                 Console.Out.WriteLine(JsonSerializer.Serialize(items, DbJson.Default.ListOwnedDatabaseJson));
                 return 0;
             }
@@ -36,7 +36,7 @@ internal static class DbCommand
                 d.Provider,
                 d.Server,
                 d.Provider == "sqlite" ? Path.GetFileName(d.Name) : d.Name,
-                d.Kind == OwnedKind.Template ? "template" : "branch",
+                OwnedKindNames.Of(d.Kind),
                 d.Slug ?? "-",
                 d.Ready ? "ready" : "unfinished",
                 d.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
@@ -58,6 +58,7 @@ internal static class DbCommand
             await using var databases = context.Databases();
             var branch = await databases.ResetAsync(worktree, config, StderrProgress.Instance, cancellationToken).ConfigureAwait(false);
             Console.Out.WriteLine($"reset {branch.Name} for {worktree.Slug} from the template");
+            await SpareRefill.RunAsync(context, databases, config, cancellationToken).ConfigureAwait(false);
             return 0;
         });
         return command;
@@ -73,6 +74,7 @@ internal static class DbCommand
             await using var databases = context.Databases();
             await databases.EnsureTemplateAsync(config, parse.GetValue(rebuild), StderrProgress.Instance, cancellationToken).ConfigureAwait(false);
             Console.Out.WriteLine($"template {(config.Provider == Grove.Configuration.DatabaseProvider.Postgres ? DatabaseNames.Template(config.Name) : "__template.db")} is ready{(parse.GetValue(rebuild) ? " (rebuilt)" : string.Empty)}");
+            await SpareRefill.RunAsync(context, databases, config, cancellationToken).ConfigureAwait(false);
             return 0;
         });
         return command;

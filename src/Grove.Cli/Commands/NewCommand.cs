@@ -31,14 +31,14 @@ internal static class NewCommand
             var creator = new WorktreeCreator(context.Catalog);
             var created = await creator.CreateAsync(parse.GetValue(branch)!, parse.GetValue(from), parse.GetValue(path) is { } folder ? Path.GetFullPath(folder) : null, context.StartDirectory, cancellationToken).ConfigureAwait(false);
             DatabaseBranch? database = null;
+            await using var databases = config.Database is null ? null : context.Databases();
             if (config.Database is { } settings)
             {
-                await using var databases = context.Databases();
                 try
                 {
                     database = source is null
-                        ? await databases.EnsureBranchAsync(created, settings, StderrProgress.Instance, cancellationToken).ConfigureAwait(false)
-                        : await databases.BranchFromAsync(created, source, settings, StderrProgress.Instance, cancellationToken).ConfigureAwait(false);
+                        ? await databases!.EnsureBranchAsync(created, settings, StderrProgress.Instance, cancellationToken).ConfigureAwait(false)
+                        : await databases!.BranchFromAsync(created, source, settings, StderrProgress.Instance, cancellationToken).ConfigureAwait(false);
                 }
                 catch (GroveException ex)
                 {
@@ -63,6 +63,11 @@ internal static class NewCommand
                 {
                     Console.Out.WriteLine($"  database {database.ProviderName} {database.Name}");
                 }
+            }
+
+            if (databases is not null && source is null)
+            {
+                await SpareRefill.RunAsync(context, databases, config.Database!, cancellationToken).ConfigureAwait(false);
             }
 
             return 0;

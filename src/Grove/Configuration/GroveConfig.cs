@@ -37,9 +37,18 @@ public enum DatabaseProvider
     Postgres,
 }
 
+/// <param name="Spares">
+/// PostgreSQL: how many ready-made branches of the current template Grove keeps, so a worktree's
+/// branch is a rename (<c>database.spares</c>, 0 to <see cref="MaxSpares"/>; 0 turns them off).
+/// </param>
 public sealed record DatabaseConfig(
     DatabaseProvider Provider,
     string Name,
     string? Seed,
     CommandConfig? SeedCommand,
-    string? ConnectionString);
+    string? ConnectionString,
+    int Spares = DatabaseConfig.DefaultSpares)
+{
+    public const int DefaultSpares = 1;
+    public const int MaxSpares = 8;
+}

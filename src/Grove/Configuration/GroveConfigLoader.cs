@@ -160,7 +160,7 @@ public static class GroveConfigLoader
 
     private static DatabaseConfig? ReadDatabase(JsonElement element, ConfigReader reader)
     {
-        var properties = reader.Object(element, "database", "provider", "name", "seed", "seedCommand", "connectionString");
+        var properties = reader.Object(element, "database", "provider", "name", "seed", "seedCommand", "connectionString", "spares");
         if (properties is null)
         {
             return null;
@@ -208,7 +208,31 @@ public static class GroveConfigLoader
             reader.Error("database.connectionString", "applies to provider \"postgres\" only; SQLite files are kept by Grove");
         }
 
-        return provider is null ? null : new DatabaseConfig(provider.Value, name, seed, seedCommand, connectionString);
+        var spares = ReadSpares(properties, provider, reader);
+        return provider is null ? null : new DatabaseConfig(provider.Value, name, seed, seedCommand, connectionString, spares);
+    }
+
+    /// <summary><c>database.spares</c>: how many ready-made branches of the template Grove keeps (PostgreSQL).</summary>
+    private static int ReadSpares(Dictionary<string, JsonElement> properties, DatabaseProvider? provider, ConfigReader reader)
+    {
+        if (!properties.TryGetValue("spares", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return DatabaseConfig.DefaultSpares;
+        }
+
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            reader.Error("database.spares", "applies to provider \"postgres\" only (a SQLite branch is a file copy); remove it");
+            return 0;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var spares) || spares is < 0 or > DatabaseConfig.MaxSpares)
+        {
+            reader.Error("database.spares", $"must be a whole number from 0 to {DatabaseConfig.MaxSpares}, not {ConfigReader.Describe(value)}; set how many ready-made branches of the template to keep (each takes one template's size on disk; 0 turns them off)");
+            return 0;
+        }
+
+        return spares;
     }
 
     private static PortRange? ReadPorts(JsonElement element, ConfigReader reader)

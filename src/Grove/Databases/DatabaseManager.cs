@@ -23,6 +23,8 @@ public sealed class DatabaseManager : IAsyncDisposable
     private FileLock? _serverUse;
     private bool _startedLocal;
     private string? _seedRoot;
+    private readonly Lock _keeperLock = new();
+    private SpareKeeper? _keeper;
 
     public DatabaseManager(string commonGitDirectory, TimeProvider? time = null)
     {
@@ -107,6 +109,73 @@ public sealed class DatabaseManager : IAsyncDisposable
     }
 
     /// <summary>
+    /// PostgreSQL: brings the spares to <c>database.spares</c> ready-made branches of the current
+    /// template (building the template first when needed), dropping stale and extra ones; one
+    /// spare per hold of the database lock, so other database work waits at most for one copy.
+    /// Returns how many it made. SQLite has no spares.
+    /// </summary>
+    public async Task<int> RefillSparesAsync(DatabaseConfig config, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Provider != DatabaseProvider.Postgres)
+        {
+            return 0;
+        }
+
+        var seed = new Seed(config, await SeedRootAsync(null, cancellationToken).ConfigureAwait(false));
+        var made = 0;
+        while (await LockedAsync(progress, async () =>
+        {
+            await using var postgres = await PostgresAsync(config, progress, cancellationToken).ConfigureAwait(false);
+            await postgres.EnsureTemplateAsync(config.Name, seed, rebuild: false, progress, cancellationToken).ConfigureAwait(false);
+            return await new SparePool(postgres, _time).RefillOneAsync(config.Name, config.Spares, progress, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false))
+        {
+            made++;
+        }
+
+        return made;
+    }
+
+    /// <summary>
+    /// Whether the spares may need work (<see cref="RefillSparesAsync"/>), from the state store
+    /// alone (no server is started): fewer or more spares of the recorded template than
+    /// configured, or spares of an older one. SQLite: never.
+    /// </summary>
+    public bool SparesNeedWork(DatabaseConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Provider != DatabaseProvider.Postgres)
+        {
+            return false;
+        }
+
+        var server = config.ConnectionString is null ? PostgresServer.LocalKey : PostgresServer.Given(config.ConnectionString).Key;
+        return SparePool.NeedsWork(_ownership.ReadServer("postgres", server), config.Name, config.Spares);
+    }
+
+    /// <summary>
+    /// For <c>grove up</c>: keeps the spares full in the background from now on (after this call
+    /// and periodically), reporting to <paramref name="log"/>; stopped by <see cref="DisposeAsync"/>.
+    /// </summary>
+    public void KeepSparesFull(DatabaseConfig config, Action<string> log)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(log);
+        if (config.Provider != DatabaseProvider.Postgres)
+        {
+            return; // SQLite has no spares
+        }
+
+        lock (_keeperLock)
+        {
+            _keeper ??= new SpareKeeper(this);
+        }
+
+        _keeper.Request(config, log);
+    }
+
+    /// <summary>
     /// How the worktree's app reaches its database, without starting a server or making
     /// anything (for <c>grove env</c> and <c>grove ls</c>). Its environment holds the password.
     /// </summary>
@@ -145,6 +214,11 @@ public sealed class DatabaseManager : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_keeper is not null)
+        {
+            await _keeper.DisposeAsync().ConfigureAwait(false);
+        }
+
         _serverUse?.Dispose();
         _serverUse = null;
         if (_startedLocal)
@@ -218,7 +292,10 @@ public sealed class DatabaseManager : IAsyncDisposable
             else
             {
                 var template = await postgres.EnsureTemplateAsync(config.Name, seed, rebuild: false, progress, cancellationToken).ConfigureAwait(false);
-                await postgres.CloneAsync(config.Name, template, target, worktree.Path, worktree.Slug, progress, cancellationToken).ConfigureAwait(false);
+                if (config.Spares == 0 || !await new SparePool(postgres, _time).ClaimAsync(config.Name, target, worktree.Path, worktree.Slug, progress, cancellationToken).ConfigureAwait(false))
+                {
+                    await postgres.CloneAsync(config.Name, template, target, worktree.Path, worktree.Slug, progress, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 

@@ -37,7 +37,7 @@ public sealed class OwnershipStore(StateStore store)
             """, p =>
         {
             Key(p, database.Provider, database.Server, database.Name);
-            p.AddWithValue("$kind", database.Kind == OwnedKind.Template ? "template" : "branch");
+            p.AddWithValue("$kind", OwnedKindNames.Of(database.Kind));
             p.AddWithValue("$final", database.FinalName);
             p.AddWithValue("$oid", (object?)database.Oid ?? DBNull.Value);
             p.AddWithValue("$worktree", (object?)database.Worktree ?? DBNull.Value);
@@ -62,6 +62,23 @@ public sealed class OwnershipStore(StateStore store)
                 AND name = (SELECT final_name FROM databases WHERE provider = $provider AND server = $server AND name = $name);
             UPDATE databases SET name = final_name, ready = 1 WHERE provider = $provider AND server = $server AND name = $name;
             """, p => Key(p, provider, server, name));
+
+    /// <summary>
+    /// Gives the ready spare <paramref name="name"/> to a worktree: in one step it becomes a branch
+    /// being made under its current name, to be renamed to <paramref name="final"/> (a crash before
+    /// <see cref="Complete"/> is settled like any unfinished branch). False when it is no ready spare.
+    /// </summary>
+    public bool Claim(string provider, string server, string name, string final, string worktree, string slug) =>
+        Execute("""
+            UPDATE databases SET kind = 'branch', final_name = $final, worktree = $worktree, slug = $slug, seed_hash = NULL, ready = 0
+            WHERE provider = $provider AND server = $server AND name = $name AND kind = 'spare' AND ready = 1;
+            """, p =>
+        {
+            Key(p, provider, server, name);
+            p.AddWithValue("$final", final);
+            p.AddWithValue("$worktree", worktree);
+            p.AddWithValue("$slug", slug);
+        }) == 1;
 
     public void Remove(string provider, string server, string name) =>
         Execute("DELETE FROM databases WHERE provider = $provider AND server = $server AND name = $name;", p => Key(p, provider, server, name));
@@ -90,7 +107,7 @@ public sealed class OwnershipStore(StateStore store)
         p.AddWithValue("$name", name);
     }
 
-    private void Execute(string sql, Action<SqliteParameterCollection> bind) => _store.Use(connection =>
+    private int Execute(string sql, Action<SqliteParameterCollection> bind) => _store.Use(connection =>
     {
         using var transaction = connection.BeginTransaction(deferred: false);
         using var command = connection.CreateCommand();
@@ -115,7 +132,7 @@ public sealed class OwnershipStore(StateStore store)
                 reader.GetString(0),
                 reader.GetString(1),
                 reader.GetString(2),
-                reader.GetString(3) == "template" ? OwnedKind.Template : OwnedKind.Branch,
+                OwnedKindNames.Parse(reader.GetString(3)),
                 reader.GetString(4),
                 reader.IsDBNull(5) ? null : reader.GetInt64(5),
                 reader.IsDBNull(6) ? null : reader.GetString(6),

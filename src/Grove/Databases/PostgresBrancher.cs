@@ -7,8 +7,9 @@ namespace Grove.Databases;
 /// Templates and branches on one PostgreSQL server. Every database is made under a temporary
 /// name that is recorded (with its OID once known) before it exists, then renamed: a crash leaves
 /// at worst a recorded temporary database, which <see cref="RecoverAsync"/> drops on the next run.
-/// Only recorded databases whose OID still matches are ever dropped, always <c>WITH (FORCE)</c>.
-/// Callers hold the repository's database lock.
+/// A spare (a ready-made copy of the template) is claimed the same way: its record becomes the
+/// unfinished branch's, then it is renamed. Only recorded databases whose OID still matches are
+/// ever dropped, always <c>WITH (FORCE)</c>. Callers hold the repository's database lock.
 /// </summary>
 public sealed class PostgresBrancher(PostgresServer server, OwnershipStore ownership, TimeProvider time) : IAsyncDisposable
 {
@@ -58,11 +59,12 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
                 continue;
             }
 
-            if (found == pending.Name && pending.Kind == OwnedKind.Branch && pending.Oid is not null
+            if (found == pending.Name && (pending.Kind is OwnedKind.Branch or OwnedKind.Spare) && pending.Oid is not null
                 && await OidOfAsync(connection, pending.FinalName, cancellationToken).ConfigureAwait(false) is null)
             {
-                // A branch's OID is recorded once CREATE DATABASE returned, so the copy is complete:
-                // the crash came between dropping the replaced branch and the rename. Finish it.
+                // A copy's OID is recorded once CREATE DATABASE returned, so the copy is complete:
+                // the crash came between dropping the replaced branch and the rename (or, for a
+                // claimed spare, between its record becoming the branch's and the rename). Finish it.
                 await ExecuteAsync(connection, $"ALTER DATABASE {DatabaseNames.Quote(pending.Name)} RENAME TO {DatabaseNames.Quote(pending.FinalName)};", cancellationToken).ConfigureAwait(false);
                 ownership.Complete(Provider, Server.Key, pending.Name);
                 continue;
@@ -116,7 +118,38 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
     /// Makes <paramref name="target"/> a copy of <paramref name="source"/>. An existing owned
     /// <paramref name="target"/> is replaced only once the copy is complete.
     /// </summary>
-    public async Task CloneAsync(string name, string source, string target, string worktree, string slug, IProgress<string>? progress, CancellationToken cancellationToken)
+    public Task CloneAsync(string name, string source, string target, string worktree, string slug, IProgress<string>? progress, CancellationToken cancellationToken) =>
+        CopyAsync(name, source, target, OwnedKind.Branch, worktree, slug, null, progress, cancellationToken);
+
+    /// <summary>Makes a spare: a new copy of <paramref name="template"/>, tagged with <paramref name="tag"/>; returns its name.</summary>
+    public async Task<string> MakeSpareAsync(string name, string template, string tag, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var spare = DatabaseNames.Spare(name);
+        await CopyAsync(name, template, spare, OwnedKind.Spare, null, null, tag, progress, cancellationToken).ConfigureAwait(false);
+        return spare;
+    }
+
+    /// <summary>
+    /// Gives the ready spare <paramref name="spare"/> to a worktree as <paramref name="target"/>
+    /// (replacing an owned <paramref name="target"/>): its record becomes an unfinished branch
+    /// first, then the old branch is dropped and the spare renamed, then the record completed; a
+    /// crash in between is settled by <see cref="RecoverAsync"/>. False when it is no longer a ready spare of Grove's.
+    /// </summary>
+    public async Task<bool> ClaimAsync(string spare, string target, string worktree, string slug, CancellationToken cancellationToken)
+    {
+        var current = await FindOwnedAsync(target, cancellationToken).ConfigureAwait(false);
+        await RefuseForeignAsync(target, current, cancellationToken).ConfigureAwait(false);
+        if (await FindOwnedAsync(spare, cancellationToken).ConfigureAwait(false) is not { Kind: OwnedKind.Spare }
+            || !ownership.Claim(Provider, Server.Key, spare, target, worktree, slug))
+        {
+            return false;
+        }
+
+        await FinishAsync(spare, target, current, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task CopyAsync(string name, string source, string target, OwnedKind kind, string? worktree, string? slug, string? tag, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var current = await FindOwnedAsync(target, cancellationToken).ConfigureAwait(false);
         await RefuseForeignAsync(target, current, cancellationToken).ConfigureAwait(false);
@@ -125,7 +158,7 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
         var strategy = await StrategyAsync(connection, size, cancellationToken).ConfigureAwait(false);
         progress?.Report(string.Create(CultureInfo.InvariantCulture, $"branching {target} from {source} ({size / 1048576.0:0.0} MB{(strategy is null ? string.Empty : $", {strategy}")})"));
         var started = time.GetTimestamp();
-        var temporary = await BeginAsync(name, target, OwnedKind.Branch, worktree, slug, null, cancellationToken).ConfigureAwait(false);
+        var temporary = await BeginAsync(name, target, kind, worktree, slug, tag, cancellationToken).ConfigureAwait(false);
         var create = $"{CreatePrefix(temporary)} TEMPLATE {DatabaseNames.Quote(source)}{(strategy is null ? string.Empty : $" STRATEGY {strategy}")};";
         for (var deadline = time.GetTimestamp(); ; )
         {
@@ -200,6 +233,12 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
         ownership.Remove(Provider, Server.Key, database);
         return true;
     }
+
+    /// <summary>The recorded ready spares of <paramref name="name"/>, oldest first (not checked against the server).</summary>
+    public IReadOnlyList<OwnedDatabase> RecordedSpares(string name) =>
+        [.. ownership.ReadServer(Provider, Server.Key)
+            .Where(d => d is { Ready: true, Kind: OwnedKind.Spare } && d.Name.StartsWith(DatabaseNames.SparePrefix(name), StringComparison.Ordinal))
+            .OrderBy(d => d.CreatedAt)];
 
     /// <summary>The owned record of <paramref name="database"/> when it exists with the recorded OID; stale records are removed.</summary>
     public async Task<OwnedDatabase?> FindOwnedAsync(string database, CancellationToken cancellationToken)

@@ -9,7 +9,8 @@ namespace Grove.Supervision;
 /// The database step before each app starts: the worktree's own branch of the template (made
 /// once, then reused), whose connection goes into the app's environment. Replaced by a fresh
 /// branch only on a reset (<c>grove db reset</c>, the agent API's reset-db); a reinstall leaves
-/// the data alone.
+/// the data alone. Afterwards the spares (PostgreSQL) are refilled in the background, off the
+/// app's start.
 /// </summary>
 public sealed class DatabaseStep(DatabaseManager databases) : IWorktreeStep
 {
@@ -35,6 +36,7 @@ public sealed class DatabaseStep(DatabaseManager databases) : IWorktreeStep
             ? await _databases.ResetAsync(worktree, config.Database, progress, cancellationToken).ConfigureAwait(false)
             : await _databases.EnsureBranchAsync(worktree, config.Database, progress, cancellationToken).ConfigureAwait(false);
         log.Write("grove", $"database {branch.Name} ({branch.DisplayConnectionString})");
+        _databases.KeepSparesFull(config.Database, message => log.Write("grove", message));
         return branch.Environment;
     }
 

@@ -90,6 +90,29 @@ public class GroveConfigLoaderTests
     public void Parse_SeedAndSeedCommand_IsAnError() =>
         Assert.Throws<ConfigException>(() => GroveConfigLoader.Parse("""{ "database": { "seed": "a.sql", "seedCommand": { "command": "x" } } }"""));
 
+    [Theory]
+    [InlineData("""{ "provider": "postgres" }""", 1)]
+    [InlineData("""{ "provider": "postgres", "spares": 0 }""", 0)]
+    [InlineData("""{ "provider": "postgres", "spares": 8 }""", 8)]
+    public void Parse_DatabaseSpares_DefaultOneZeroToEight(string database, int spares) =>
+        Assert.Equal(spares, GroveConfigLoader.Parse($$"""{ "database": {{database}} }""").Database!.Spares);
+
+    [Theory]
+    [InlineData("""{ "provider": "postgres", "spares": 9 }""", "from 0 to 8, not the number 9", "0 turns them off")]
+    [InlineData("""{ "provider": "postgres", "spares": -1 }""", "from 0 to 8, not the number -1", "0 turns them off")]
+    [InlineData("""{ "provider": "postgres", "spares": "two" }""", "not the string \"two\"", "0 turns them off")]
+    [InlineData("""{ "provider": "postgres", "spares": 1.5 }""", "not the number 1.5", "0 turns them off")]
+    [InlineData("""{ "provider": "sqlite", "spares": 1 }""", "applies to provider \"postgres\" only", "remove it")]
+    public void Parse_DatabaseSparesInvalid_NamesTheKeyAndTheFix(string database, string problem, string fix)
+    {
+        var error = Assert.Throws<ConfigException>(() => GroveConfigLoader.Parse($$"""{ "database": {{database}} }"""));
+
+        var message = Assert.Single(error.Errors);
+        Assert.StartsWith("database.spares: ", message, StringComparison.Ordinal);
+        Assert.Contains(problem, message, StringComparison.Ordinal);
+        Assert.Contains(fix, message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_InvalidJson_SaysWhere()
     {
