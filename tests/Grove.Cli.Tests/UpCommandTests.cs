@@ -178,6 +178,62 @@ public class UpCommandTests
     }
 
     [Fact]
+    public async Task DbReset_WhileUpRunsTheApp_GoesThroughItsApiStopsResetsAndStartsTheApp()
+    {
+        using var repo = AppRepository.Create();
+        var config = Path.Combine(repo.Primary, "grove.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))!;
+        json["database"] = System.Text.Json.Nodes.JsonNode.Parse("""{ "provider": "sqlite", "name": "app", "seed": "seed.sql" }""");
+        File.WriteAllText(config, json.ToJsonString());
+        File.WriteAllText(Path.Combine(repo.Primary, "seed.sql"), "CREATE TABLE items (id integer PRIMARY KEY); INSERT INTO items VALUES (1);");
+        repo.Git(repo.Primary, "add", "-A");
+        repo.Git(repo.Primary, "commit", "-qm", "a database");
+        var output = new List<string>();
+        await using var up = await StartUpAsync(repo, output);
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "--timeout", "90");
+        var file = Path.Combine(repo.CommonGitDirectory, "grove", "sqlite", "app", "main.db");
+        Sqlite(file, "INSERT INTO items VALUES (2);");
+        var before = AppProcesses(repo)["main"];
+
+        var result = await GroveCli.RunAsync(repo.Primary, "db", "reset", "main");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Contains("grove up runs the app of main", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("reset main.db for main from the template; its app runs again at http://127.0.0.1:", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(1L, Sqlite(file, "SELECT count(*) FROM items;"));
+        Assert.False(before.IsAlive(), "the app that used the replaced database still runs");
+        Assert.NotEqual(before, AppProcesses(repo)["main"]);
+        Assert.Contains("reset-db requested", await GroveCli.SucceedAsync(repo.Primary, "logs", "main"), StringComparison.Ordinal);
+        Signals(up.Identity.Pid);
+        await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task AppCommands_UpGoneWithoutCleanup_SayTheGatewayDoesNotAnswer()
+    {
+        using var repo = AppRepository.Create();
+        var output = new List<string>();
+        await using var up = await StartUpAsync(repo, output);
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "--timeout", "90");
+        Process.Start("kill", ["-STOP", up.Identity.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        try
+        {
+            var result = await GroveCli.RunAsync(repo.Primary, "restart", "main");
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("does not answer on its gateway", result.StandardError, StringComparison.Ordinal);
+            Assert.Contains("fix:", result.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Process.Start("kill", ["-CONT", up.Identity.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        }
+
+        Signals(up.Identity.Pid);
+        await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task Wait_AppThatCannotStart_ExitsNonZeroWithStateAndLog()
     {
         using var repo = TestRepository.Create();
@@ -222,6 +278,15 @@ public class UpCommandTests
         Assert.Equal(WorktreeState.Running, (await repo.Catalog().SnapshotAsync(TestContext.Current.CancellationToken)).Worktrees[0].State);
         Signals(up.Identity.Pid);
         await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+    }
+
+    private static object? Sqlite(string file, string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
     }
 
     private static void Signals(int pid) => Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();

@@ -2,13 +2,19 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Grove.Cli.Output;
+using Grove.Configuration;
+using Grove.Contracts;
 using Grove.Databases;
+using Grove.Supervision;
+using Grove.Worktrees;
 
 namespace Grove.Cli.Commands;
 
 /// <summary><c>grove db ls|reset|template</c>: the databases Grove made for the worktrees.</summary>
 internal static class DbCommand
 {
+    private static readonly TimeSpan ResetWait = TimeSpan.FromMinutes(10);
+
     public static Command Create() => new("db", "List, reset and template the worktrees' databases")
     {
         List(),
@@ -56,12 +62,53 @@ internal static class DbCommand
             var config = await context.DatabaseConfigAsync(cancellationToken).ConfigureAwait(false);
             var worktree = CliContext.Find(await context.Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false), parse.GetValue(target)!);
             await using var databases = context.Databases();
+            using (var up = RunningUp.TryFind(context.Catalog))
+            {
+                if (up is not null && HasApp(worktree))
+                {
+                    return await ResetThroughUpAsync(up, worktree, databases.Describe(worktree, config).Name, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             var branch = await databases.ResetAsync(worktree, config, StderrProgress.Instance, cancellationToken).ConfigureAwait(false);
             Console.Out.WriteLine($"reset {branch.Name} for {worktree.Slug} from the template");
             await SpareRefill.RunAsync(context, databases, config, cancellationToken).ConfigureAwait(false);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// While grove up runs the worktree's app, the app must not keep using the replaced database:
+    /// grove up stops it, resets the database (its database step) and starts it again.
+    /// </summary>
+    private static async Task<int> ResetThroughUpAsync(RunningUp up, WorktreeSnapshot worktree, string database, CancellationToken cancellationToken)
+    {
+        StderrProgress.Instance.Report($"grove up runs the app of {worktree.Slug}: it stops the app, resets {database} and starts the app again");
+        await up.PostAsync(worktree.Slug, RunnerCommand.ResetDatabase.Verb(), cancellationToken).ConfigureAwait(false);
+        var after = await up.WaitAsync(worktree.Slug, ResetWait, cancellationToken).ConfigureAwait(false);
+        if (after.State != WorktreeStateNames.Of(WorktreeState.Running))
+        {
+            throw new GroveException(
+                $"{worktree.Slug} is {after.State} after the reset of {database}{(after.StateReason is null ? string.Empty : $": {after.StateReason}")}",
+                $"see 'grove logs {worktree.Slug}'; the reset is retried by 'grove db reset {worktree.Slug}'");
+        }
+
+        Console.Out.WriteLine($"reset {database} for {worktree.Slug} from the template; its app runs again at {after.Url}");
+        return 0;
+    }
+
+    /// <summary>Whether the worktree's grove.json runs an app (a broken file counts as one: grove up reports it).</summary>
+    private static bool HasApp(WorktreeSnapshot worktree)
+    {
+        try
+        {
+            return GroveConfigLoader.LoadFromWorktree(worktree.Path).App is not null;
+        }
+        catch (GroveException)
+        {
+            return true;
+        }
     }
 
     private static Command Template()
