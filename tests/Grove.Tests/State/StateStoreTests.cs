@@ -92,7 +92,12 @@ public class StateStoreTests
         store.Use(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "DROP TABLE databases; DROP TABLE database_servers; PRAGMA user_version = 2;";
+            command.CommandText = """
+                DROP TABLE databases; DROP TABLE database_servers;
+                ALTER TABLE supervisor DROP COLUMN gateway_port;
+                CREATE TABLE commands (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL, verb TEXT NOT NULL, requested_at INTEGER NOT NULL, done_at INTEGER, result TEXT);
+                PRAGMA user_version = 2;
+                """;
             return command.ExecuteNonQuery();
         });
 
@@ -105,10 +110,19 @@ public class StateStoreTests
             command.CommandText = "PRAGMA user_version;";
             return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         });
+        var tables = migrated.Use(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name);";
+            return (string)command.ExecuteScalar()!;
+        });
+        new Grove.State.RunStore(migrated).ClaimSupervisor(Grove.Processes.ProcessIdentity.Current, 8080, DateTimeOffset.UtcNow);
 
         Assert.Equal("/w", Assert.Single(leases).Path);
         Assert.Empty(owned);
         Assert.Equal(StateStore.SchemaVersion, version);
+        Assert.DoesNotContain("commands", tables.Split(' '));
+        Assert.Equal(8080, new Grove.State.RunStore(migrated).LiveSupervisor()?.GatewayPort);
     }
 
     [Fact]
