@@ -52,7 +52,10 @@ internal sealed class RunningUp : IDisposable
         limit.CancelAfter(AnswerTimeout);
         try
         {
-            using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, $"worktrees/{Uri.EscapeDataString(slug)}/{verb}"), limit.Token).ConfigureAwait(false);
+            // Should grove up read it only after this command has given up (it was frozen), it does nothing.
+            var request = new HttpRequestMessage(HttpMethod.Post, $"worktrees/{Uri.EscapeDataString(slug)}/{verb}");
+            request.Headers.Add(Gateway.Api.ApiHeaders.Expires, (DateTimeOffset.UtcNow + AnswerTimeout).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+            using var response = await SendAsync(request, limit.Token).ConfigureAwait(false);
             var (text, fix) = await MessageAsync(response, limit.Token).ConfigureAwait(false);
             return response.IsSuccessStatusCode ? text : throw new GroveException(text, fix);
         }

@@ -78,7 +78,7 @@ public sealed class GatewayServer : IAsyncDisposable
         app.UseRouting(); // after the guard: only the gateway's own host reaches routing
         var own = app.MapGroup(string.Empty).RequireHost(OwnHost);
         own.MapGet("/", () => Results.Content(LandingPage.Render(), "text/html; charset=utf-8"));
-        AgentApi.Map(own, host);
+        AgentApi.Map(own, host, worktree => Contracts.WorktreeJson.From(worktree, options.Database(worktree)));
         own.MapFallback("/_grove/{**rest}", () => Results.Json(new Api.Message("no such agent API path", "see the README's Agent API table: /_grove/worktrees, /_grove/events"), Api.GatewayJson.Default.Message, statusCode: StatusCodes.Status404NotFound));
         app.MapFallback((HttpContext context) => UnknownHost(context, host, port));
 
@@ -185,9 +185,12 @@ public sealed class GatewayServer : IAsyncDisposable
             return true;
         }
 
+        // The gateway's own pages are the only ones that may: same host kind and same port (a page
+        // of another local dev server, on another port, is another site).
         var origin = request.Headers.Origin.ToString();
         return origin.Length > 0
-            && (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || policy.Classify(uri.Host).Kind != HostKind.Gateway);
+            && (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || policy.Classify(uri.Host).Kind != HostKind.Gateway
+                || uri.Port != request.HttpContext.Connection.LocalPort);
     }
 
     private static IResult UnknownHost(HttpContext context, IAppHost host, int port) =>

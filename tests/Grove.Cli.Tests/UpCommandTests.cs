@@ -209,12 +209,13 @@ public class UpCommandTests
     }
 
     [Fact]
-    public async Task AppCommands_UpGoneWithoutCleanup_SayTheGatewayDoesNotAnswer()
+    public async Task AppCommands_UpFrozen_SayTheGatewayDoesNotAnswerAndNothingHappensLater()
     {
         using var repo = AppRepository.Create();
         var output = new List<string>();
         await using var up = await StartUpAsync(repo, output);
         await GroveCli.SucceedAsync(repo.Primary, "wait", "--timeout", "90");
+        var app = AppProcesses(repo)["main"];
         Process.Start("kill", ["-STOP", up.Identity.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
         try
         {
@@ -229,6 +230,10 @@ public class UpCommandTests
             Process.Start("kill", ["-CONT", up.Identity.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
         }
 
+        // Woken up, grove up reads the request the command gave up on: it must not carry it out.
+        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+        Assert.True(app.IsAlive(), "the app was restarted by a request its sender had given up on");
+        Assert.DoesNotContain("restart requested", await GroveCli.SucceedAsync(repo.Primary, "logs", "main"), StringComparison.Ordinal);
         Signals(up.Identity.Pid);
         await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
     }

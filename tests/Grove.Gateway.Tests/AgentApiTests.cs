@@ -10,11 +10,14 @@ public class AgentApiTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<(InMemoryHost Host, GatewayServer Gateway, HttpClient Http)> StartAsync(params WorktreeSnapshot[] worktrees)
+    private static Task<(InMemoryHost Host, GatewayServer Gateway, HttpClient Http)> StartAsync(params WorktreeSnapshot[] worktrees) =>
+        StartAsync(new GatewayOptions { Port = 0 }, worktrees);
+
+    private static async Task<(InMemoryHost Host, GatewayServer Gateway, HttpClient Http)> StartAsync(GatewayOptions options, params WorktreeSnapshot[] worktrees)
     {
         var host = new InMemoryHost();
         host.Publish(worktrees);
-        var gateway = await GatewayServer.StartAsync(host, new GatewayOptions { Port = 0 }, Ct);
+        var gateway = await GatewayServer.StartAsync(host, options, Ct);
         return (host, gateway, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gateway.Port}/") });
     }
 
@@ -75,6 +78,50 @@ public class AgentApiTests
     }
 
     [Fact]
+    public async Task Post_ReadAfterItsSenderGaveUp_NotCarriedOut()
+    {
+        var (host, gateway, http) = await StartAsync(InMemoryHost.Worktree("alpha", 4100));
+        await using var _ = gateway;
+        using var __ = http;
+
+        using var late = new HttpRequestMessage(HttpMethod.Post, new Uri("/_grove/worktrees/alpha/reset-db", UriKind.Relative));
+        late.Headers.Add(Api.ApiHeaders.Expires, DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var expired = await http.SendAsync(late, Ct);
+        using var timely = new HttpRequestMessage(HttpMethod.Post, new Uri("/_grove/worktrees/alpha/reset-db", UriKind.Relative));
+        timely.Headers.Add(Api.ApiHeaders.Expires, DateTimeOffset.UtcNow.AddSeconds(30).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var accepted = await http.SendAsync(timely, Ct);
+
+        Assert.Equal(HttpStatusCode.RequestTimeout, expired.StatusCode);
+        Assert.Contains("nothing was done", await expired.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal(("alpha", RunnerCommand.ResetDatabase), Assert.Single(host.Commands));
+    }
+
+    [Fact]
+    public async Task Worktree_ByBranchWithEscapedSlash_AndWithItsDatabase()
+    {
+        var options = new GatewayOptions
+        {
+            Port = 0,
+            Database = w => w.Slug == "alpha" ? new Databases.DatabaseBranch(Configuration.DatabaseProvider.Sqlite, "alpha.db", [], "Data Source=/s/alpha.db") : null,
+        };
+        var (host, gateway, http) = await StartAsync(options, InMemoryHost.Worktree("alpha", 4100), InMemoryHost.Worktree("beta", 4200));
+        await using var _ = gateway;
+        using var __ = http;
+
+        var alpha = await http.GetFromJsonAsync<JsonElement>(new Uri("/_grove/worktrees/feature%2Falpha", UriKind.Relative), Ct);
+        using var list = JsonDocument.Parse(await http.GetStringAsync(new Uri("/_grove/worktrees", UriKind.Relative), Ct));
+        using var restart = await http.PostAsync(new Uri("/_grove/worktrees/feature%2Fbeta/restart", UriKind.Relative), null, Ct);
+
+        Assert.Equal("alpha", alpha.GetProperty("slug").GetString());
+        Assert.Equal("alpha.db", alpha.GetProperty("database").GetProperty("name").GetString());
+        Assert.Equal("sqlite", alpha.GetProperty("database").GetProperty("provider").GetString());
+        Assert.Equal(JsonValueKind.Null, list.RootElement.EnumerateArray().Single(w => w.GetProperty("slug").GetString() == "beta").GetProperty("database").ValueKind);
+        Assert.Equal(HttpStatusCode.Accepted, restart.StatusCode);
+        Assert.Equal(("feature/beta", RunnerCommand.Restart), Assert.Single(host.Commands));
+    }
+
+    [Fact]
     public async Task Logs_TailOfTheLogFile()
     {
         using var folder = new TempFolder();
@@ -125,12 +172,16 @@ public class AgentApiTests
         using var fetchSite = new HttpRequestMessage(HttpMethod.Post, new Uri("/_grove/worktrees/alpha/stop", UriKind.Relative));
         fetchSite.Headers.Add("Sec-Fetch-Site", "cross-site");
         using var refusedToo = await http.SendAsync(fetchSite, Ct);
+        using var otherPort = new HttpRequestMessage(HttpMethod.Post, new Uri("/_grove/worktrees/alpha/stop", UriKind.Relative));
+        otherPort.Headers.Add("Origin", $"http://localhost:{gateway.Port + 1}"); // another local dev server's page
+        using var refusedAsWell = await http.SendAsync(otherPort, Ct);
         using var ownPage = new HttpRequestMessage(HttpMethod.Post, new Uri("/_grove/worktrees/alpha/restart", UriKind.Relative));
         ownPage.Headers.Add("Origin", $"http://localhost:{gateway.Port}");
         using var accepted = await http.SendAsync(ownPage, Ct);
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, refusedToo.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, refusedAsWell.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         Assert.Equal(("alpha", RunnerCommand.Restart), Assert.Single(host.Commands));
     }

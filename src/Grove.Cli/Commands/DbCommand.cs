@@ -64,7 +64,7 @@ internal static class DbCommand
             await using var databases = context.Databases();
             using (var up = RunningUp.TryFind(context.Catalog))
             {
-                if (up is not null && HasApp(worktree))
+                if (up is not null && RunsItsApp(worktree))
                 {
                     return await ResetThroughUpAsync(up, worktree, databases.Describe(worktree, config).Name, cancellationToken).ConfigureAwait(false);
                 }
@@ -90,20 +90,31 @@ internal static class DbCommand
         if (after.State != WorktreeStateNames.Of(WorktreeState.Running))
         {
             throw new GroveException(
-                $"{worktree.Slug} is {after.State} after the reset of {database}{(after.StateReason is null ? string.Empty : $": {after.StateReason}")}",
-                $"see 'grove logs {worktree.Slug}'; the reset is retried by 'grove db reset {worktree.Slug}'");
+                $"after the reset of {database} was asked for, the app of {worktree.Slug} is not running (state {after.State}{(after.StateReason is null ? string.Empty : $": {after.StateReason}")})",
+                $"see 'grove logs {worktree.Slug}' for what happened (whether the database was reset, and why the app does not run)");
         }
 
         Console.Out.WriteLine($"reset {database} for {worktree.Slug} from the template; its app runs again at {after.Url}");
         return 0;
     }
 
-    /// <summary>Whether the worktree's grove.json runs an app (a broken file counts as one: grove up reports it).</summary>
-    private static bool HasApp(WorktreeSnapshot worktree)
+    /// <summary>
+    /// Whether grove up runs (or is starting) this worktree's app with a database: its own
+    /// grove.json, which grove up reads, has an app and a database (a broken file counts: grove up
+    /// reports it). An app that is stopped, failed or exited holds no connection: the database is
+    /// then reset here and the app stays as it is.
+    /// </summary>
+    private static bool RunsItsApp(WorktreeSnapshot worktree)
     {
+        if (worktree.State is WorktreeState.Stopped or WorktreeState.Failed or WorktreeState.Exited)
+        {
+            return false;
+        }
+
         try
         {
-            return GroveConfigLoader.LoadFromWorktree(worktree.Path).App is not null;
+            var own = GroveConfigLoader.LoadFromWorktree(worktree.Path);
+            return own.App is not null && own.Database is not null;
         }
         catch (GroveException)
         {

@@ -55,7 +55,7 @@ internal static class UpCommand
                     steps: [new DependencyStep(new DependencyInstaller(context.Catalog.CommonGitDirectory)), new DatabaseStep(databases)]);
 
                 // The gateway first: a taken gateway port fails before any app starts.
-                await using var gateway = await GatewayServer.StartAsync(supervisor, new GatewayOptions { Port = config.GatewayPort, ExtraHostNames = config.GatewayHosts }, stop.Token).ConfigureAwait(false);
+                await using var gateway = await GatewayServer.StartAsync(supervisor, new GatewayOptions { Port = config.GatewayPort, ExtraHostNames = config.GatewayHosts, Database = w => DatabaseOf(supervisor, databases, w) }, stop.Token).ConfigureAwait(false);
                 var first = await supervisor.StartAsync(gateway.Port, stop.Token).ConfigureAwait(false);
                 Console.Error.WriteLine($"grove up: {first.Worktrees.Length} worktree(s); all of them at {gateway.Url}; Ctrl+C stops every app and exits");
                 if (Console.IsOutputRedirected)
@@ -78,6 +78,21 @@ internal static class UpCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>A worktree's database as 'grove ls --json' shows it: the repository's database settings (the primary's grove.json), if Grove made it.</summary>
+    private static DatabaseBranch? DatabaseOf(Supervisor supervisor, DatabaseManager databases, WorktreeSnapshot worktree)
+    {
+        try
+        {
+            return supervisor.Current?.Primary is { } primary && GroveConfigLoader.LoadFromWorktree(primary.Path).Database is { } settings
+                ? databases.DescribeOwned(worktree, settings)
+                : null;
+        }
+        catch (GroveException)
+        {
+            return null; // a broken grove.json is reported elsewhere
+        }
     }
 
     /// <summary>For logs and scripts: one line per worktree whose state changed.</summary>

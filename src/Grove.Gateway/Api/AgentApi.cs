@@ -21,23 +21,28 @@ internal static class AgentApi
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
-    public static void Map(IEndpointRouteBuilder routes, IAppHost host)
+    public static void Map(IEndpointRouteBuilder routes, IAppHost host, Func<WorktreeSnapshot, WorktreeJson> describe)
     {
         var api = routes.MapGroup("/_grove");
-        api.MapGet("/worktrees", () => Results.Json(List(host), ContractJson.Default.ListWorktreeJson));
+        api.MapGet("/worktrees", () => Results.Json(List(host, describe), ContractJson.Default.ListWorktreeJson));
         api.MapGet("/worktrees/{name}", (string name) => Found(host, name) is { } w
-            ? Results.Json(WorktreeJson.From(w), ContractJson.Default.WorktreeJson)
+            ? Results.Json(describe(w), ContractJson.Default.WorktreeJson)
             : NotFound(host, name));
-        api.MapPost("/worktrees/{name}/{verb}", (string name, string verb) =>
+        api.MapPost("/worktrees/{name}/{verb}", (string name, string verb, HttpContext context) =>
         {
             if (!RunnerCommands.TryParse(verb, out var command))
             {
                 return Results.Json(new Message($"'{verb}' is not something a worktree's app can be asked to do", $"POST one of: {string.Join(", ", RunnerCommands.Verbs)}"), GatewayJson.Default.Message, statusCode: StatusCodes.Status404NotFound);
             }
 
+            if (Expired(context))
+            {
+                return Results.Json(new Message($"the {verb} request arrived after its sender gave up; nothing was done", "send it again"), GatewayJson.Default.Message, statusCode: StatusCodes.Status408RequestTimeout);
+            }
+
             try
             {
-                var message = host.Execute(name, command);
+                var message = host.Execute(Decoded(name), command);
                 return Results.Json(new Message(message), GatewayJson.Default.Message, statusCode: StatusCodes.Status202Accepted);
             }
             catch (GroveException ex)
@@ -83,22 +88,39 @@ internal static class AgentApi
             var worktree = Found(host, name);
             return worktree is null
                 ? NotFound(host, name)
-                : Results.Json(WorktreeJson.From(worktree), ContractJson.Default.WorktreeJson,
+                : Results.Json(describe(worktree), ContractJson.Default.WorktreeJson,
                     statusCode: worktree.State == WorktreeState.Running ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
-        api.MapGet("/events", (HttpContext context) => StreamAsync(context, host));
+        api.MapGet("/events", (HttpContext context) => StreamAsync(context, host, describe));
     }
 
-    private static List<WorktreeJson> List(IAppHost host) => [.. (host.Current?.Worktrees ?? []).Select(WorktreeJson.From)];
+    private static List<WorktreeJson> List(IAppHost host, Func<WorktreeSnapshot, WorktreeJson> describe) => [.. (host.Current?.Worktrees ?? []).Select(describe)];
 
-    private static WorktreeSnapshot? Found(IAppHost host, string name) => host.Current?.TryFind(name);
+    private static WorktreeSnapshot? Found(IAppHost host, string name) => host.Current?.TryFind(Decoded(name));
+
+    /// <summary>Routing leaves an escaped slash in a path segment as it came: a branch like <c>feature%2Fx</c> means <c>feature/x</c>.</summary>
+    private static string Decoded(string name) => name.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether the sender gave up on this request before it was read (or has gone).</summary>
+    private static bool Expired(HttpContext context)
+    {
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            return true;
+        }
+
+        var expires = context.Request.Headers[ApiHeaders.Expires].ToString();
+        return expires.Length > 0
+            && long.TryParse(expires, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var milliseconds)
+            && DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() > milliseconds;
+    }
 
     private static IResult NotFound(IAppHost host, string name) => Results.Json(
         new Message($"no worktree is called '{name}' (or the name fits more than one)", $"name it by slug; known slugs: {string.Join(", ", (host.Current?.Worktrees ?? []).Select(w => w.Slug))}"),
         GatewayJson.Default.Message, statusCode: StatusCodes.Status404NotFound);
 
     /// <summary>Server-sent events: the whole list now, then again on every change, until the page or grove up goes.</summary>
-    private static async Task StreamAsync(HttpContext context, IAppHost host)
+    private static async Task StreamAsync(HttpContext context, IAppHost host, Func<WorktreeSnapshot, WorktreeJson> describe)
     {
         var stopping = context.RequestServices.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping;
         using var both = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
@@ -112,7 +134,7 @@ internal static class AgentApi
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var json = JsonSerializer.Serialize(List(host), ContractJson.Compact.ListWorktreeJson);
+                var json = JsonSerializer.Serialize(List(host, describe), ContractJson.Compact.ListWorktreeJson);
                 await context.Response.WriteAsync($"data: {json}\n\n", cancellationToken).ConfigureAwait(false);
                 await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

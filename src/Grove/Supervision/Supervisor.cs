@@ -89,6 +89,13 @@ public sealed class Supervisor : IAppHost, IAsyncDisposable
             throw new GroveException($"the worktree '{target}' has no app runner (its folder is missing?)", "run 'grove ls' to see its state");
         }
 
+        if (command == RunnerCommand.ResetDatabase && !HasDatabase(worktree))
+        {
+            throw new GroveException(
+                $"the grove.json of worktree '{worktree.Slug}' configures no database, so there is none to reset",
+                $"add a \"database\" section to {Path.Combine(worktree.Path, Configuration.GroveConfig.FileName)}");
+        }
+
         runner.Post(command);
         return $"{command.Verb()} of {worktree.Slug} requested";
     }
@@ -217,6 +224,19 @@ public sealed class Supervisor : IAppHost, IAsyncDisposable
             }
 
             _published.Publish(next);
+        }
+    }
+
+    /// <summary>Whether the worktree's own grove.json (what its runner reads) has a database; a broken one is its runner's to report.</summary>
+    private static bool HasDatabase(WorktreeSnapshot worktree)
+    {
+        try
+        {
+            return Configuration.GroveConfigLoader.LoadFromWorktree(worktree.Path).Database is not null;
+        }
+        catch (GroveException)
+        {
+            return true;
         }
     }
 
