@@ -220,9 +220,9 @@ public static class GroveConfigLoader
             return DatabaseConfig.DefaultSpares;
         }
 
-        if (provider == DatabaseProvider.Sqlite)
+        if (provider == DatabaseProvider.Sqlite && !(value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var none) && none == 0))
         {
-            reader.Error("database.spares", "applies to provider \"postgres\" only (a SQLite branch is a file copy); remove it");
+            reader.Error("database.spares", "applies to provider \"postgres\" only (a SQLite branch is a file copy); remove it, or set 0");
             return 0;
         }
 

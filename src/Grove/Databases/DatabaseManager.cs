@@ -22,6 +22,7 @@ public sealed class DatabaseManager : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private FileLock? _serverUse;
     private bool _startedLocal;
+    private PostgresServer? _server; // the server of the last PostgreSQL work, for clear errors
     private string? _seedRoot;
     private readonly Lock _keeperLock = new();
     private SpareKeeper? _keeper;
@@ -324,6 +325,7 @@ public sealed class DatabaseManager : IAsyncDisposable
             _startedLocal |= started;
         }
 
+        _server = server;
         var brancher = new PostgresBrancher(server, _ownership, _time);
         try
         {
@@ -347,6 +349,10 @@ public sealed class DatabaseManager : IAsyncDisposable
             _ = _state.Use(_ => 0); // the state folder exists, owner-only, before the lock file goes in
             using var held = await FileLock.AcquireAsync(DatabaseLock, exclusive: true, LockLimit, progress, cancellationToken).ConfigureAwait(false);
             return await work().ConfigureAwait(false);
+        }
+        catch (Npgsql.NpgsqlException ex) when (_server is { } server)
+        {
+            throw PostgresErrors.Translate(ex, server); // a clear error with a fix, never a stack trace
         }
         finally
         {

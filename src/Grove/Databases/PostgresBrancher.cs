@@ -65,7 +65,7 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
                 // A copy's OID is recorded once CREATE DATABASE returned, so the copy is complete:
                 // the crash came between dropping the replaced branch and the rename (or, for a
                 // claimed spare, between its record becoming the branch's and the rename). Finish it.
-                await ExecuteAsync(connection, $"ALTER DATABASE {DatabaseNames.Quote(pending.Name)} RENAME TO {DatabaseNames.Quote(pending.FinalName)};", cancellationToken).ConfigureAwait(false);
+                await RenameAsync(connection, pending.Name, pending.FinalName, cancellationToken).ConfigureAwait(false);
                 ownership.Complete(Provider, Server.Key, pending.Name);
                 continue;
             }
@@ -301,8 +301,32 @@ public sealed class PostgresBrancher(PostgresServer server, OwnershipStore owner
             ownership.Remove(Provider, Server.Key, final);
         }
 
-        await ExecuteAsync(connection, $"ALTER DATABASE {DatabaseNames.Quote(temporary)} RENAME TO {DatabaseNames.Quote(final)};", cancellationToken).ConfigureAwait(false);
+        await RenameAsync(connection, temporary, final, cancellationToken).ConfigureAwait(false);
         ownership.Complete(Provider, Server.Key, temporary);
+    }
+
+    /// <summary>
+    /// Renames a database of Grove's that no app uses (a complete temporary copy, or a spare).
+    /// PostgreSQL renames only a database nobody is connected to, so stray sessions on it (a tool
+    /// that opens every database, such as pgAdmin) are closed first, and the rename retried while
+    /// they go away.
+    /// </summary>
+    private async Task RenameAsync(NpgsqlConnection connection, string from, string to, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            await ExecuteAsync(connection, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid();", cancellationToken, from).ConfigureAwait(false);
+            try
+            {
+                await ExecuteAsync(connection, $"ALTER DATABASE {DatabaseNames.Quote(from)} RENAME TO {DatabaseNames.Quote(to)};", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrors.ObjectInUse && time.GetElapsedTime(started) < BusyRetry)
+            {
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private static async Task<string?> StrategyAsync(NpgsqlConnection connection, long size, CancellationToken cancellationToken)

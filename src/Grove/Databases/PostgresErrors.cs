@@ -18,6 +18,10 @@ internal static class PostgresErrors
                 ? "the password file in the state folder no longer matches the server; move the state folder's postgres folder aside to start a fresh server"
                 : "fix the user and password in database.connectionString",
             ex),
+        PostgresException { SqlState: ObjectInUse } pg => new GroveException(
+            $"PostgreSQL at {server.Key}: {pg.MessageText}",
+            "close the other sessions on that database (psql, pgAdmin, an app started by hand) and run the command again; nothing was changed under a worktree's name",
+            ex),
         PostgresException pg => new GroveException($"PostgreSQL at {server.Key}: {pg.MessageText} ({pg.SqlState})", null, ex),
         _ when ex.InnerException is SocketException or TimeoutException || ex.IsTransient => new GroveException(
             $"cannot reach the PostgreSQL server at {server.Key}: {ex.Message}",

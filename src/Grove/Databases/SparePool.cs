@@ -71,7 +71,10 @@ public sealed class SparePool(PostgresBrancher brancher, TimeProvider time)
         var current = await CurrentAsync(name, progress, cancellationToken).ConfigureAwait(false);
         foreach (var extra in current.Skip(count))
         {
-            await _brancher.DropOwnedAsync(extra.Name, cancellationToken).ConfigureAwait(false);
+            if (await _brancher.DropOwnedAsync(extra.Name, cancellationToken).ConfigureAwait(false))
+            {
+                progress?.Report(string.Create(CultureInfo.InvariantCulture, $"dropped the spare {extra.Name}: database.spares is {count}"));
+            }
         }
 
         if (current.Count >= count || await _brancher.FindOwnedAsync(DatabaseNames.Template(name), cancellationToken).ConfigureAwait(false) is not { } template)

@@ -36,6 +36,21 @@ public class PostgresSpareTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task EnsureBranch_StraySessionOnTheSpare_ClosedAndTheSpareClaimed()
+    {
+        await using var db = DatabaseRepository.Create(DatabaseProvider.Postgres, postgres.ConnectionString);
+        await db.Manager.RefillSparesAsync(db.Config, null, Token);
+        var spare = Assert.Single(Spares(db));
+        await using var stray = await postgres.OpenAsync(spare.Name); // a tool that opens every database
+
+        var branch = await db.EnsureAsync(await db.WorktreeAsync("feature/stray"));
+
+        Assert.Equal(spare.Oid, await OidAsync(branch.Name));
+        Assert.Equal(2L, await postgres.ScalarAsync<long>(branch.Name, "SELECT count(*) FROM items;"));
+        Assert.Equal((OwnedKind.Branch, true), Assert.Single(db.Manager.ListOwned(), d => d.Name == branch.Name) is var r ? (r.Kind, r.Ready) : default);
+    }
+
+    [Fact]
     public async Task ResetAndDrop_SparesReady_ResetClaimsOneAndNeitherDropsAnother()
     {
         await using var db = DatabaseRepository.Create(DatabaseProvider.Postgres, postgres.ConnectionString);
