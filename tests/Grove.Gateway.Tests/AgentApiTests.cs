@@ -132,8 +132,14 @@ public class AgentApiTests
         using var __ = http;
 
         var tail = await http.GetStringAsync(new Uri("/_grove/worktrees/alpha/logs?tail=3", UriKind.Relative), Ct);
+        using var word = await http.GetAsync(new Uri("/_grove/worktrees/alpha/logs?tail=abc", UriKind.Relative), Ct);
+        using var negative = await http.GetAsync(new Uri("/_grove/worktrees/alpha/logs?tail=-3", UriKind.Relative), Ct);
+        using var badWait = await http.GetAsync(new Uri("/_grove/worktrees/alpha/wait?timeout=soon", UriKind.Relative), Ct);
 
         Assert.Equal("line 48\nline 49\nline 50\n", tail);
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (word.StatusCode, negative.StatusCode, badWait.StatusCode));
+        Assert.Contains("tail=abc is not valid", await word.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Contains("timeout=soon is not valid", await badWait.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
     [Fact]

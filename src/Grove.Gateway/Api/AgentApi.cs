@@ -50,7 +50,7 @@ internal static class AgentApi
                 return Results.Json(new Message(ex.Message, ex.Fix), GatewayJson.Default.Message, statusCode: StatusCodes.Status404NotFound);
             }
         });
-        api.MapGet("/worktrees/{name}/logs", (string name, int? tail) =>
+        api.MapGet("/worktrees/{name}/logs", (string name, string? tail) =>
         {
             var worktree = Found(host, name);
             if (worktree is null)
@@ -58,24 +58,29 @@ internal static class AgentApi
                 return NotFound(host, name);
             }
 
+            if (!TryNumber(tail, 100, 0, 10_000, out var count) || count != Math.Floor(count))
+            {
+                return BadNumber("tail", tail, "a whole number of lines from 0 to 10000");
+            }
+
             var path = host.LogPath(worktree);
-            var lines = File.Exists(path) ? WorktreeLog.ReadLastLines(path, Math.Clamp(tail ?? 100, 0, 10_000)) : [];
+            var lines = File.Exists(path) ? WorktreeLog.ReadLastLines(path, (int)count) : [];
             return Results.Text(string.Join('\n', lines) + (lines.Count > 0 ? "\n" : string.Empty), "text/plain; charset=utf-8");
         });
-        api.MapGet("/worktrees/{name}/wait", async (string name, double? timeout, CancellationToken cancellationToken) =>
+        api.MapGet("/worktrees/{name}/wait", async (string name, string? timeout, CancellationToken cancellationToken) =>
         {
             if (Found(host, name) is null)
             {
                 return NotFound(host, name);
             }
 
-            if (timeout is { } seconds && (!double.IsFinite(seconds) || seconds < 0 || seconds > 3600))
+            if (!TryNumber(timeout, 60, 0, 3600, out var seconds))
             {
-                return Results.Json(new Message($"timeout={seconds} is out of range", "pass a number of seconds from 0 to 3600"), GatewayJson.Default.Message, statusCode: StatusCodes.Status400BadRequest);
+                return BadNumber("timeout", timeout, "a number of seconds from 0 to 3600");
             }
 
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(TimeSpan.FromSeconds(timeout ?? 60));
+            limit.CancelAfter(TimeSpan.FromSeconds(seconds));
             try
             {
                 await host.WaitForAsync(s => s.TryFind(name) is not { } w || w.IsSettled, limit.Token).ConfigureAwait(false);
@@ -97,6 +102,18 @@ internal static class AgentApi
     private static List<WorktreeJson> List(IAppHost host, Func<WorktreeSnapshot, WorktreeJson> describe) => [.. (host.Current?.Worktrees ?? []).Select(describe)];
 
     private static WorktreeSnapshot? Found(IAppHost host, string name) => host.Current?.TryFind(Decoded(name));
+
+    /// <summary>A query number: absent gives <paramref name="fallback"/>; it must parse and lie in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    private static bool TryNumber(string? text, double fallback, double min, double max, out double value)
+    {
+        value = fallback;
+        return text is null
+            || (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out value)
+                && double.IsFinite(value) && value >= min && value <= max);
+    }
+
+    private static IResult BadNumber(string parameter, string? text, string wanted) =>
+        Results.Json(new Message($"{parameter}={text} is not valid", $"pass {wanted}"), GatewayJson.Default.Message, statusCode: StatusCodes.Status400BadRequest);
 
     /// <summary>Routing leaves an escaped slash in a path segment as it came: a branch like <c>feature%2Fx</c> means <c>feature/x</c>.</summary>
     private static string Decoded(string name) => name.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
