@@ -239,6 +239,24 @@ public class UpCommandTests
     }
 
     [Fact]
+    public async Task Up_WorktreeRemovedWhileRunning_SaysSoAndStopsItsApp()
+    {
+        using var repo = AppRepository.Create();
+        repo.AddWorktree("feature/gone");
+        var output = new List<string>();
+        await using var up = await StartUpAsync(repo, output);
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "feature-gone", "--timeout", "90");
+        var app = AppProcesses(repo)["feature-gone"];
+
+        await GroveCli.SucceedAsync(repo.Primary, "rm", "feature-gone");
+        await WaitUntilAsync(() => { lock (output) { return output.Any(l => l.Contains("feature-gone removed", StringComparison.Ordinal)); } });
+
+        await WaitUntilAsync(() => !app.IsAlive());
+        Signals(up.Identity.Pid);
+        await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task Wait_AppThatCannotStart_ExitsNonZeroWithStateAndLog()
     {
         using var repo = TestRepository.Create();

@@ -111,14 +111,22 @@ internal static class UpCommand
                 Console.Out.WriteLine($"{DateTimeOffset.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {(configError is null ? "grove.json is valid again" : $"grove.json: {configError}")}");
             }
 
+            var now = DateTimeOffset.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
             foreach (var w in current?.Worktrees ?? [])
             {
                 var line = $"{w.Slug} {WorktreeStateNames.Of(w.State)} {w.Url} {w.GatewayUrl}{(w.StateReason is null ? string.Empty : $" ({w.StateReason})")}";
                 if (!shown.TryGetValue(w.Path, out var before) || before != line)
                 {
                     shown[w.Path] = line;
-                    Console.Out.WriteLine($"{DateTimeOffset.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {line}");
+                    Console.Out.WriteLine($"{now} {line}");
                 }
+            }
+
+            var present = (current?.Worktrees ?? []).Select(w => w.Path).ToHashSet(StringComparer.Ordinal);
+            foreach (var gone in shown.Keys.Where(path => !present.Contains(path)).ToList())
+            {
+                Console.Out.WriteLine($"{now} {shown[gone].Split(' ')[0]} removed (its worktree is gone; its app was stopped)");
+                shown.Remove(gone);
             }
 
             try
