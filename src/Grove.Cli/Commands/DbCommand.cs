@@ -84,7 +84,7 @@ internal static class DbCommand
     /// </summary>
     private static async Task<int> ResetThroughUpAsync(RunningUp up, WorktreeSnapshot worktree, string database, CancellationToken cancellationToken)
     {
-        StderrProgress.Instance.Report($"grove up runs the app of {worktree.Slug}: it stops the app, resets {database} and starts the app again");
+        StderrProgress.Instance.Report($"grove up runs the app of {worktree.Slug}: asking it to stop the app, reset {database} and start the app again");
         await up.PostAsync(worktree.Slug, RunnerCommand.ResetDatabase.Verb(), cancellationToken).ConfigureAwait(false);
         var after = await up.WaitAsync(worktree.Slug, ResetWait, cancellationToken).ConfigureAwait(false);
         if (after.State != WorktreeStateNames.Of(WorktreeState.Running))

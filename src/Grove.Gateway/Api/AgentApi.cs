@@ -133,7 +133,7 @@ internal static class AgentApi
     }
 
     private static IResult NotFound(IAppHost host, string name) => Results.Json(
-        new Message($"no worktree is called '{name}' (or the name fits more than one)", $"name it by slug; known slugs: {string.Join(", ", (host.Current?.Worktrees ?? []).Select(w => w.Slug))}"),
+        new Message($"no worktree is called '{Decoded(name)}' (or the name fits more than one)", $"name it by slug; known slugs: {string.Join(", ", (host.Current?.Worktrees ?? []).Select(w => w.Slug))}"),
         GatewayJson.Default.Message, statusCode: StatusCodes.Status404NotFound);
 
     /// <summary>Server-sent events: the whole list now, then again on every change, until the page or grove up goes.</summary>
