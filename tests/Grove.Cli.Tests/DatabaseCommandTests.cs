@@ -46,6 +46,18 @@ public class DatabaseCommandTests
     }
 
     [Fact]
+    public async Task RmKeepDb_WorktreeThatNeverGotADatabase_SaysSoInsteadOfKept()
+    {
+        using var repo = Configure(TestRepository.Create(), """{ "provider": "sqlite", "name": "app", "seed": "db/seed.sql" }""");
+        repo.AddWorktree("feature/plain"); // made by git, not by grove new: no database
+
+        var output = await GroveCli.SucceedAsync(repo.Primary, "rm", "feature-plain", "--keep-db");
+
+        Assert.Contains("it had no database of Grove's (feature-plain.db was never made)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("kept", output.Replace("branch 'feature/plain' kept", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DbTemplate_SeedChangedOrRebuild_NewBranchesGetTheNewSeedOldOnesKeepTheirs()
     {
         using var repo = Configure(TestRepository.Create(), """{ "provider": "sqlite", "name": "app", "seed": "db/seed.sql" }""");

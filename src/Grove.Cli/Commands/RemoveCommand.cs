@@ -28,7 +28,9 @@ internal static class RemoveCommand
                 var name = databases.Describe(removed, database).Name;
                 if (parse.GetValue(keepDb))
                 {
-                    databaseNote = $"; database {name} kept";
+                    databaseNote = databases.DescribeOwned(removed, database) is null
+                        ? $"; it had no database of Grove's ({name} was never made)"
+                        : $"; database {name} kept";
                 }
                 else
                 {
