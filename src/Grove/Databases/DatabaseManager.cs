@@ -156,6 +156,28 @@ public sealed class DatabaseManager : IAsyncDisposable
     }
 
     /// <summary>
+    /// The repository's database settings, as the CLI reads them (the primary worktree's
+    /// grove.json, once this manager has found the primary), so the number of spares does not
+    /// depend on which worktree's step ran last; <paramref name="fallback"/> when the primary has none.
+    /// </summary>
+    internal DatabaseConfig RepositorySettings(DatabaseConfig fallback)
+    {
+        if (_seedRoot is null)
+        {
+            return fallback;
+        }
+
+        try
+        {
+            return Configuration.GroveConfigLoader.LoadFromWorktree(_seedRoot).Database ?? fallback;
+        }
+        catch (GroveException)
+        {
+            return fallback; // a broken grove.json is reported by the commands that read it
+        }
+    }
+
+    /// <summary>
     /// For <c>grove up</c>: keeps the spares full in the background from now on (after this call
     /// and periodically), reporting to <paramref name="log"/>; stopped by <see cref="DisposeAsync"/>.
     /// </summary>

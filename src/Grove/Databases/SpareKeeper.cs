@@ -5,7 +5,8 @@ namespace Grove.Databases;
 /// <summary>
 /// <c>grove up</c>'s background refill of the spares: after every <see cref="Request"/> (each
 /// worktree's database step) and every <see cref="Period"/> (another grove process may have
-/// claimed one), when the state store says the spares need work, it refills them through
+/// claimed one), when the state store says the spares need work (by the repository's settings,
+/// the primary's grove.json, as the CLI reads them), it refills them through
 /// <see cref="DatabaseManager.RefillSparesAsync"/>, one spare per hold of the database lock, so a
 /// worktree's database step waits at most for one copy. Failures go to the log (once per
 /// message) and are retried on the next round; nothing here stops an app.
@@ -66,7 +67,8 @@ internal sealed class SpareKeeper : IAsyncDisposable
                 continue;
             }
 
-            var (config, log) = target;
+            var (requested, log) = target;
+            var config = _databases.RepositorySettings(requested); // read again each round: an edit to the primary's spares counts
             try
             {
                 if (_databases.SparesNeedWork(config))

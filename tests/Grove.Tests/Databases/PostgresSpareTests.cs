@@ -262,6 +262,42 @@ public class PostgresSpareTests(PostgresFixture postgres)
         }
     }
 
+    [Fact]
+    public async Task KeepSparesFull_PrimarySaysZero_FollowsThePrimaryNotTheWorktreeThatAsked()
+    {
+        await using var db = DatabaseRepository.Create(DatabaseProvider.Postgres, postgres.ConnectionString);
+        await db.EnsureAsync(await db.WorktreeAsync("main"));
+        await db.Manager.RefillSparesAsync(db.Config, null, Token);
+        Assert.Single(Spares(db));
+        // The primary's grove.json (what the CLI reads) turns spares off; a worktree still on an
+        // older commit asks for a refill with its own setting (the default, 1).
+        File.WriteAllText(Path.Combine(db.Repo.Primary, "grove.json"), System.Text.Json.JsonSerializer.Serialize(new
+        {
+            database = new { provider = "postgres", name = db.Config.Name, seed = "db/seed.sql", connectionString = db.Config.ConnectionString, spares = 0 },
+        }));
+        var log = new List<string>();
+
+        db.Manager.KeepSparesFull(db.Config with { Spares = 1 }, m =>
+        {
+            lock (log)
+            {
+                log.Add(m);
+            }
+        });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (Spares(db).Count > 0)
+        {
+            await Task.Delay(100, timeout.Token);
+        }
+
+        lock (log)
+        {
+            Assert.Contains(log, m => m.Contains("database.spares is 0", StringComparison.Ordinal));
+        }
+
+        Assert.Empty(await postgres.DatabasesAsync(DatabaseNames.SparePrefix(db.Config.Name)));
+    }
+
     private static List<OwnedDatabase> Spares(DatabaseRepository db) =>
         [.. db.Manager.ListOwned().Where(d => d.Kind == OwnedKind.Spare).OrderBy(d => d.CreatedAt)];
 
