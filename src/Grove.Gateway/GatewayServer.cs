@@ -64,13 +64,9 @@ public sealed class GatewayServer : IAsyncDisposable
         var app = builder.Build();
 
         var routes = new RouteTable();
-        if (host.Current is { } first)
-        {
-            routes.Apply(first);
-        }
-
-        EventHandler<RepositorySnapshot> onChanged = (_, snapshot) => routes.Apply(snapshot);
-        host.Changed += onChanged;
+        EventHandler<RepositorySnapshot> onChanged = (_, _) => routes.Refresh(host);
+        host.Changed += onChanged; // first, so no change between the first table and the subscription is missed
+        routes.Refresh(host);
         var forwarder = new AppForwarder(app.Services.GetRequiredService<IHttpForwarder>(), options.BackendTimeout);
         var policy = new HostPolicy(options.ExtraHostNames);
         var port = options.Port;
@@ -165,7 +161,7 @@ public sealed class GatewayServer : IAsyncDisposable
             context.Request.Host = context.Request.Host.Port is { } hostPort ? new HostString(trimmed, hostPort) : new HostString(trimmed);
         }
 
-        await forwarder.ForwardAsync(context, route, () => host.Current?.TryFind(route.Worktree.Slug), GatewayPort(context, port)).ConfigureAwait(false);
+        await forwarder.ForwardAsync(context, route, () => routes.Find(route.Worktree.Slug)?.Worktree, GatewayPort(context, port)).ConfigureAwait(false);
     }
 
     /// <summary>

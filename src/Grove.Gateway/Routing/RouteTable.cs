@@ -4,27 +4,43 @@ using Grove.Worktrees;
 namespace Grove.Gateway.Routing;
 
 /// <summary>
-/// Slug → worktree, rebuilt from every snapshot and swapped whole: a request looks its worktree up
-/// once, in one table or the other, never a mix, and a request in flight keeps the destination it
-/// started with. Prunable worktrees (folder gone) get no route.
+/// Slug → worktree, rebuilt from the host's current snapshot on every change and swapped whole: a
+/// request looks its worktree up once, in one table or the other, never a mix, and a request in
+/// flight keeps the destination it started with. Prunable worktrees (folder gone) get no route.
 /// </summary>
 internal sealed class RouteTable
 {
+    private readonly Lock _gate = new();
     private FrozenDictionary<string, Route> _routes = FrozenDictionary<string, Route>.Empty;
 
-    public void Apply(RepositorySnapshot snapshot)
+    /// <summary>
+    /// Rebuilds from <paramref name="host"/>'s current snapshot, not the one a change event carried:
+    /// events of two publishers may run at once and out of order, the current snapshot is the latest.
+    /// </summary>
+    public void Refresh(Supervision.IAppHost host)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(host);
+        lock (_gate)
+        {
+            if (host.Current is { } snapshot)
+            {
+                Volatile.Write(ref _routes, Build(snapshot));
+            }
+        }
+    }
+
+    public Route? Find(string slug) => Volatile.Read(ref _routes).GetValueOrDefault(slug);
+
+    private static FrozenDictionary<string, Route> Build(RepositorySnapshot snapshot)
+    {
         var routes = new Dictionary<string, Route>(StringComparer.Ordinal);
         foreach (var worktree in snapshot.Worktrees.Where(w => !w.IsPrunable))
         {
             routes.TryAdd(worktree.Slug, new Route(worktree, $"http://127.0.0.1:{worktree.Port}")); // slugs are unique within a snapshot
         }
 
-        Volatile.Write(ref _routes, routes.ToFrozenDictionary(StringComparer.Ordinal));
+        return routes.ToFrozenDictionary(StringComparer.Ordinal);
     }
-
-    public Route? Find(string slug) => Volatile.Read(ref _routes).GetValueOrDefault(slug);
 }
 
 /// <summary>A worktree as the gateway saw it, and where its app listens (the forwarder's destination prefix).</summary>
