@@ -8,24 +8,55 @@ namespace Grove.Testing;
 /// </summary>
 public static class AppRepository
 {
-    private static int _nextBase = 31000 + (Environment.ProcessId % 50 * 300);
+    private const int RangeSize = 100;
+    private static readonly List<FileStream> Claimed = [];
+    private static int _nextBase = 31000;
 
     public static string TestApp => Path.Combine(AppContext.BaseDirectory, "Grove.TestApp.dll");
 
     public static TestRepository Create(params string[] flags)
     {
         var repo = TestRepository.Create();
-        var @base = Interlocked.Add(ref _nextBase, 100);
+        var @base = ClaimRange();
         var config = new
         {
             app = new { command = "dotnet", args = new[] { TestApp }.Concat(flags).ToArray(), healthPath = "/health" },
-            ports = new { @base, range = 100 },
-            gateway = new { port = @base - 1 },
+            ports = new { @base, range = RangeSize - 1 },
+            gateway = new { port = @base + RangeSize - 1 }, // inside the claimed block, never an app's port
         };
         File.WriteAllText(Path.Combine(repo.Primary, "grove.json"), JsonSerializer.Serialize(config));
         repo.Git(repo.Primary, "add", "grove.json");
         repo.Git(repo.Primary, "commit", "-q", "-m", "run the test app");
         return repo;
+    }
+
+    /// <summary>
+    /// A port range no other test process uses: test assemblies run at once, each starting real
+    /// apps, so each range is claimed through a lock file held (flock) until the process ends.
+    /// </summary>
+    private static int ClaimRange()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "grove-test-ports");
+        Directory.CreateDirectory(folder);
+        lock (Claimed)
+        {
+            for (; _nextBase + RangeSize < 60000; _nextBase += RangeSize)
+            {
+                try
+                {
+                    Claimed.Add(new FileStream(Path.Combine(folder, $"{_nextBase}.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+                    var claimed = _nextBase;
+                    _nextBase += RangeSize;
+                    return claimed;
+                }
+                catch (IOException)
+                {
+                    // Another test process holds this range.
+                }
+            }
+        }
+
+        throw new InvalidOperationException("no free port range left for a test repository (31000-60000)");
     }
 
     /// <summary>Replaces the app flags in a worktree's grove.json and commits it there.</summary>
@@ -37,7 +68,7 @@ public static class AppRepository
         var config = new
         {
             app = new { command = "dotnet", args = new[] { TestApp }.Concat(flags).ToArray(), healthPath = "/health" },
-            ports = new { @base = ports.GetProperty("base").GetInt32(), range = 100 },
+            ports = new { @base = ports.GetProperty("base").GetInt32(), range = ports.GetProperty("range").GetInt32() },
             gateway = new { port = document.RootElement.GetProperty("gateway").GetProperty("port").GetInt32() },
         };
         File.WriteAllText(path, JsonSerializer.Serialize(config));
