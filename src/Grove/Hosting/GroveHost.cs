@@ -142,7 +142,7 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     public Task<CommandResult> CreateWorktreeAsync(CreateWorktreeRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentException.ThrowIfNullOrWhiteSpace(request.Branch);
+        ArgumentNullException.ThrowIfNull(request.Branch); // an empty or bad name is refused with git's rules
         return Logged("new", request.Branch, new WorktreeCreation(this).RunAsync(request, progress, cancellationToken));
     }
 
@@ -252,6 +252,9 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         snapshot.Find(name) ?? throw new GroveException(
             $"no worktree is called '{name}'",
             $"name one by slug, branch or folder; known slugs: {string.Join(", ", snapshot.Worktrees.Select(w => w.Slug))}");
+
+    /// <summary>Deletes a removed worktree's log.</summary>
+    internal void ForgetLog(string slug) => _logs.Forget(slug);
 
     /// <summary>Stops the app of a worktree this host runs and waits until it has stopped; false when it ran no app.</summary>
     internal async Task<bool> StopAppAsync(WorktreeSnapshot worktree, CancellationToken cancellationToken)

@@ -22,6 +22,7 @@ public sealed class Supervisor : IAsyncDisposable
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly Lock _gate = new();
     private readonly Lock _publishing = new();
+    private readonly Dictionary<string, (WorktreeRunner Runner, AppStatus Status)> _announced = new(StringComparer.Ordinal); // under _publishing
     private readonly Dictionary<string, WorktreeRunner> _runners = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _reconcile = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -210,6 +211,13 @@ public sealed class Supervisor : IAsyncDisposable
             foreach (var runner in retired.Where(r => !wanted.ContainsKey(r.Worktree.Path)))
             {
                 _catalog.Runs.Forget(runner.Worktree.Path);
+                lock (_publishing)
+                {
+                    if (_announced.TryGetValue(runner.Worktree.Path, out var announced) && announced.Runner == runner)
+                    {
+                        _announced.Remove(runner.Worktree.Path);
+                    }
+                }
             }
 
             lock (_gate)
@@ -235,14 +243,19 @@ public sealed class Supervisor : IAsyncDisposable
         }
     }
 
-    private void OnRunnerChanged(WorktreeRunner runner)
+    private void OnRunnerChanged(WorktreeRunner runner, AppStatus status)
     {
-        var status = runner.Status;
-        _catalog.Runs.Save(new RunRecord(runner.Worktree.Path, runner.Worktree.Slug, status.State, status.Reason, status.Process, _time.GetUtcNow()));
-        var snapshot = _watcher?.Current;
-        if (snapshot is not null)
+        // One change at a time, recorded then published: what the state store holds ('grove ls',
+        // 'grove wait' in other processes) is what snapshots show, never older, never newer.
+        lock (_publishing)
         {
-            Publish(snapshot);
+            _announced[runner.Worktree.Path] = (runner, status);
+            _catalog.Runs.Save(new RunRecord(runner.Worktree.Path, runner.Worktree.Slug, status.State, status.Reason, status.Process, _time.GetUtcNow()));
+            var snapshot = _watcher?.Current;
+            if (snapshot is not null)
+            {
+                Publish(snapshot);
+            }
         }
     }
 
@@ -257,7 +270,7 @@ public sealed class Supervisor : IAsyncDisposable
             {
                 var worktrees = discovered.Worktrees.Select(w =>
                     _runners.TryGetValue(w.Path, out var runner) && SameIdentity(runner.Worktree, w)
-                        ? Overlay(w, runner.Status)
+                        ? Overlay(w, _announced.TryGetValue(w.Path, out var announced) && announced.Runner == runner ? announced.Status : new AppStatus(WorktreeState.Pending, null, null))
                         : w);
                 next = discovered with { Worktrees = [.. worktrees], TakenAt = _time.GetUtcNow(), DatabaseServer = _databaseServer() };
             }

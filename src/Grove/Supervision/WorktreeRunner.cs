@@ -20,7 +20,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
     private readonly IReadOnlyList<IWorktreeStep> _steps;
     private readonly TimeProvider _time;
     private readonly HttpClient _http;
-    private readonly Action<WorktreeRunner> _changed;
+    private readonly Action<WorktreeRunner, AppStatus> _changed;
     private readonly Channel<WorktreeCommand> _commands = Channel.CreateUnbounded<WorktreeCommand>();
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
@@ -31,7 +31,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
     private DateTimeOffset? _startedAt;
     private WorktreeDatabase? _database;
 
-    public WorktreeRunner(WorktreeSnapshot worktree, WorktreeLog log, SupervisorOptions options, IReadOnlyList<IWorktreeStep> steps, TimeProvider time, HttpClient http, Action<WorktreeRunner> changed)
+    public WorktreeRunner(WorktreeSnapshot worktree, WorktreeLog log, SupervisorOptions options, IReadOnlyList<IWorktreeStep> steps, TimeProvider time, HttpClient http, Action<WorktreeRunner, AppStatus> changed)
     {
         Worktree = worktree;
         Log = log;
@@ -483,15 +483,20 @@ internal sealed class WorktreeRunner : IAsyncDisposable
 
     private void Set(WorktreeState state, string? reason, ProcessIdentity? process = null)
     {
-        var next = new AppStatus(state, reason, process) { Step = _step, StartedAt = process is null ? null : _startedAt, Database = _database };
-        if (next == Volatile.Read(ref _status))
+        // One change at a time, announced in the order made: a command's Set (another thread) and
+        // the loop's never cross, so the last state announced is the runner's state.
+        lock (_gate)
         {
-            return;
-        }
+            var next = new AppStatus(state, reason, process) { Step = _step, StartedAt = process is null ? null : _startedAt, Database = _database };
+            if (next == Volatile.Read(ref _status))
+            {
+                return;
+            }
 
-        Volatile.Write(ref _status, next);
-        Log.Write("grove", reason is null ? $"state {state}" : $"state {state}: {reason}");
-        _changed(this);
+            Volatile.Write(ref _status, next);
+            Log.Write("grove", reason is null ? $"state {state}" : $"state {state}: {reason}");
+            _changed(this, next);
+        }
     }
 
     private abstract record Outcome
