@@ -58,8 +58,8 @@ internal sealed class CliContext
             "add a \"database\" section to grove.json, for example { \"provider\": \"sqlite\", \"name\": \"app\", \"seed\": \"db/seed.sql\" }");
 
     /// <summary>The engine for this repository, opened (no app runs); the caller disposes it (which stops a database server it started).</summary>
-    public Task<Hosting.GroveHost> OpenHostAsync(CancellationToken cancellationToken) =>
-        Hosting.GroveHost.OpenAsync(new Hosting.GroveHostOptions { RepositoryPath = StartDirectory }, cancellationToken);
+    public Task<Hosting.GroveHost> OpenHostAsync(CancellationToken cancellationToken, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null) =>
+        Hosting.GroveHost.OpenAsync(new Hosting.GroveHostOptions { RepositoryPath = StartDirectory, LoggerFactory = loggers }, cancellationToken);
 
     /// <summary>The repository's database manager; the caller disposes it (which stops a server it started).</summary>
     public DatabaseManager Databases() => new(Location.CommonGitDirectory);

@@ -43,7 +43,8 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
             [new DependencyStep(new DependencyInstaller(location.CommonGitDirectory)), new DatabaseStep(_databases)],
             _time,
             _logs,
-            () => _databases.LocalServerInUse);
+            () => _databases.LocalServerInUse,
+            options.LoggerFactory);
     }
 
     /// <summary>Where the repository is, and the worktree <see cref="GroveHostOptions.RepositoryPath"/> is in.</summary>

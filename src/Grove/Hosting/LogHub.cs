@@ -91,8 +91,11 @@ internal sealed class LogHub(StateStore store, TimeProvider time)
         {
             _feeds.Remove(slug);
             var path = LogFiles.PathFor(store, slug);
-            File.Delete(path);
-            File.Delete(path + ".1");
+            if (Directory.Exists(Path.GetDirectoryName(path)))
+            {
+                File.Delete(path); // no error when absent
+                File.Delete(path + ".1");
+            }
         }
     }
 

@@ -2,6 +2,8 @@ using Grove.Hosting;
 using Grove.Processes;
 using Grove.State;
 using Grove.Worktrees;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Grove.Supervision;
 
@@ -32,14 +34,18 @@ public sealed class Supervisor : IAsyncDisposable
     private readonly LogHub _logs;
     private readonly Func<DatabaseServerInfo?> _databaseServer;
     private Task? _following;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
 
     public Supervisor(WorktreeCatalog catalog, SupervisorOptions? options = null, IReadOnlyList<IWorktreeStep>? steps = null, TimeProvider? time = null)
-        : this(catalog, options, steps, time, null, null)
+        : this(catalog, options, steps, time, null, null, null)
     {
     }
 
-    internal Supervisor(WorktreeCatalog catalog, SupervisorOptions? options, IReadOnlyList<IWorktreeStep>? steps, TimeProvider? time, LogHub? logs, Func<DatabaseServerInfo?>? databaseServer)
+    internal Supervisor(WorktreeCatalog catalog, SupervisorOptions? options, IReadOnlyList<IWorktreeStep>? steps, TimeProvider? time, LogHub? logs, Func<DatabaseServerInfo?>? databaseServer, ILoggerFactory? loggers)
     {
+        _loggers = loggers ?? NullLoggerFactory.Instance;
+        _logger = _loggers.CreateLogger("Grove.Supervisor");
         ArgumentNullException.ThrowIfNull(catalog);
         _catalog = new WorktreeCatalog(catalog.Git, catalog.CommonGitDirectory, time) { ReportRunStates = false };
         _options = options ?? new SupervisorOptions();
@@ -82,7 +88,7 @@ public sealed class Supervisor : IAsyncDisposable
     {
         var left = _catalog.Runs.ClaimSupervisor(_me, gatewayPort, _time.GetUtcNow(), frontEnd);
         await Task.WhenAll(left.Select(run => StopOrphanAsync(run, cancellationToken))).ConfigureAwait(false);
-        _watcher = new WorktreeWatcher(_catalog, _time);
+        _watcher = new WorktreeWatcher(_catalog, _time) { Logger = _loggers.CreateLogger("Grove.Watcher") };
         var first = await _watcher.StartAsync(cancellationToken).ConfigureAwait(false);
         await ReconcileAsync(first).ConfigureAwait(false);
         _following = FollowAsync(_watcher);
@@ -157,6 +163,7 @@ public sealed class Supervisor : IAsyncDisposable
     {
         if (run.Process is not null && await ChildProcess.StopOrphanAsync(run.Process, _options.StopGrace, cancellationToken).ConfigureAwait(false))
         {
+            SupervisorLog.OrphanStopped(_logger, run.Process.Pid, run.Slug);
             using var log = _logs.Open(run.Slug);
             log.Write("grove", $"stopped process {run.Process.Pid}, left running by an earlier grove that did not stop cleanly");
         }
@@ -169,7 +176,14 @@ public sealed class Supervisor : IAsyncDisposable
         {
             await foreach (var snapshot in watcher.WatchAsync(_stop.Token).ConfigureAwait(false))
             {
-                await ReconcileAsync(snapshot).ConfigureAwait(false);
+                try
+                {
+                    await ReconcileAsync(snapshot).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+                {
+                    SupervisorLog.ReconcileFailed(_logger, ex); // one failed change must not end the following
+                }
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -250,6 +264,7 @@ public sealed class Supervisor : IAsyncDisposable
         lock (_publishing)
         {
             _announced[runner.Worktree.Path] = (runner, status);
+            SupervisorLog.StateChanged(_logger, runner.Worktree.Slug, status.State, status.Reason);
             _catalog.Runs.Save(new RunRecord(runner.Worktree.Path, runner.Worktree.Slug, status.State, status.Reason, status.Process, _time.GetUtcNow()));
             var snapshot = _watcher?.Current;
             if (snapshot is not null)
