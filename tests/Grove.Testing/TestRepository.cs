@@ -85,6 +85,16 @@ public sealed class TestRepository : IDisposable
     public WorktreeCatalog Catalog(Func<int, bool>? isPortFree = null, TimeProvider? time = null) =>
         new(new Git(), CommonGitDirectory, time, isPortFree ?? (_ => true));
 
+    /// <summary>The worktrees with the app states the running front end recorded, as <c>grove ls</c> reads them.</summary>
+    public async Task<Grove.Worktrees.RepositorySnapshot> SnapshotWithStatesAsync(CancellationToken cancellationToken)
+    {
+        await using var host = await Grove.Hosting.GroveHost.OpenAsync(new Grove.Hosting.GroveHostOptions { RepositoryPath = Primary }, cancellationToken);
+        return await host.SnapshotAsync(cancellationToken);
+    }
+
+    /// <summary>What the supervisor recorded in the state store: app states, process ids, the front end that runs.</summary>
+    public Grove.Supervision.RunStore Runs() => new(new Grove.State.StateStore(CommonGitDirectory));
+
     public void Dispose() => _root.Dispose();
 
     public static string RunGit(string directory, params string[] arguments)

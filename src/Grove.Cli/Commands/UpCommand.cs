@@ -43,7 +43,7 @@ internal static class UpCommand
             });
             try
             {
-                if (context.Catalog.Runs.LiveSupervisor() is { } running)
+                if (context.Runs.LiveSupervisor() is { } running)
                 {
                     throw RunStore.AlreadyRunning(running); // before the gateway tries the port the running one holds
                 }

@@ -1,3 +1,4 @@
+using Grove.Processes;
 using System.Globalization;
 using Grove.Configuration;
 using Grove.Contracts;
@@ -35,6 +36,7 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         _logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Grove.Host");
         Location = location;
         Catalog = new WorktreeCatalog(git, location.CommonGitDirectory, _time);
+        Runs = new RunStore(Catalog.Store);
         _databases = new DatabaseManager(location.CommonGitDirectory, _time, options.DatabaseConnectionString);
         _logs = new LogHub(Catalog.Store, _time);
         _supervisor = new Supervisor(
@@ -57,6 +59,8 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     public RepositorySnapshot? Current => _supervisor.Current;
 
     internal WorktreeCatalog Catalog { get; }
+
+    internal RunStore Runs { get; }
 
     internal DatabaseManager Databases => _databases;
 
@@ -84,7 +88,7 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
             throw new InvalidOperationException("the host is already started");
         }
 
-        if (Catalog.Runs.LiveSupervisor() is { } running)
+        if (Runs.LiveSupervisor() is { } running)
         {
             _started = 0;
             throw RunStore.AlreadyRunning(running);
@@ -95,9 +99,32 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         return first;
     }
 
-    /// <summary>The worktrees now: this host's own snapshot while it runs the apps, else a fresh read with the states a running front end recorded.</summary>
-    public async Task<RepositorySnapshot> SnapshotAsync(CancellationToken cancellationToken = default) =>
-        IsStarted && Current is { } current ? current : await Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// The worktrees now: this host's own snapshot while it runs the apps; otherwise a fresh read,
+    /// with the states the front end that runs them recorded (every app stopped when none runs).
+    /// </summary>
+    public async Task<RepositorySnapshot> SnapshotAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsStarted && Current is { } current)
+        {
+            return current;
+        }
+
+        var discovered = await Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+        if (Runs.LiveSupervisor() is null)
+        {
+            return discovered;
+        }
+
+        var runs = Runs.ReadAll().ToDictionary(r => r.Path, StringComparer.Ordinal);
+        return discovered with
+        {
+            Worktrees = [.. discovered.Worktrees.Select(w => runs.TryGetValue(w.Path, out var run) ? w with { State = run.State, StateReason = run.Reason } : w)],
+        };
+    }
+
+    /// <summary>The front end that runs the apps now (this host or another process), null when none does.</summary>
+    public SupervisorRecord? RunningFrontEnd() => Runs.LiveSupervisor();
 
     /// <summary>The repository-wide grove.json (the primary worktree's, or the one committed at HEAD of a bare repository).</summary>
     public async Task<GroveConfig> RepositoryConfigAsync(CancellationToken cancellationToken = default)
@@ -209,7 +236,7 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
             return; // the command before reported the config
         }
 
-        if (config is null || IsStarted || !_databases.SparesNeedWork(config) || Catalog.Runs.LiveSupervisor() is not null)
+        if (config is null || IsStarted || !_databases.SparesNeedWork(config) || Runs.LiveSupervisor() is not null)
         {
             return;
         }

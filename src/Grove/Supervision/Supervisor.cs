@@ -35,6 +35,7 @@ public sealed class Supervisor : IAsyncDisposable
     private readonly Func<DatabaseServerInfo?> _databaseServer;
     private Task? _following;
     private readonly ILoggerFactory _loggers;
+    private readonly RunStore _runs;
     private readonly ILogger _logger;
 
     public Supervisor(WorktreeCatalog catalog, SupervisorOptions? options = null, IReadOnlyList<IWorktreeStep>? steps = null, TimeProvider? time = null)
@@ -47,7 +48,8 @@ public sealed class Supervisor : IAsyncDisposable
         _loggers = loggers ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger("Grove.Supervisor");
         ArgumentNullException.ThrowIfNull(catalog);
-        _catalog = new WorktreeCatalog(catalog.Git, catalog.CommonGitDirectory, time) { ReportRunStates = false };
+        _catalog = new WorktreeCatalog(catalog.Git, catalog.CommonGitDirectory, time);
+        _runs = new RunStore(_catalog.Store);
         _options = options ?? new SupervisorOptions();
         _steps = steps ?? [];
         _time = time ?? TimeProvider.System;
@@ -86,7 +88,7 @@ public sealed class Supervisor : IAsyncDisposable
     /// <param name="cancellationToken">Stops the start.</param>
     public async Task<RepositorySnapshot> StartAsync(int? gatewayPort, string frontEnd, CancellationToken cancellationToken)
     {
-        var left = _catalog.Runs.ClaimSupervisor(_me, gatewayPort, _time.GetUtcNow(), frontEnd);
+        var left = _runs.ClaimSupervisor(_me, gatewayPort, _time.GetUtcNow(), frontEnd);
         await Task.WhenAll(left.Select(run => StopOrphanAsync(run, cancellationToken))).ConfigureAwait(false);
         _watcher = new WorktreeWatcher(_catalog, _time) { Logger = _loggers.CreateLogger("Grove.Watcher") };
         var first = await _watcher.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -152,7 +154,7 @@ public sealed class Supervisor : IAsyncDisposable
 
         await Task.WhenAll(runners.Select(r => r.DisposeAsync().AsTask())).ConfigureAwait(false);
         _published.Complete();
-        _catalog.Runs.ReleaseSupervisor(_me);
+        _runs.ReleaseSupervisor(_me);
         _http.Dispose();
         _reconcile.Dispose();
         _stop.Dispose();
@@ -224,7 +226,7 @@ public sealed class Supervisor : IAsyncDisposable
             await Task.WhenAll(retired.Select(r => r.DisposeAsync().AsTask())).ConfigureAwait(false);
             foreach (var runner in retired.Where(r => !wanted.ContainsKey(r.Worktree.Path)))
             {
-                _catalog.Runs.Forget(runner.Worktree.Path);
+                _runs.Forget(runner.Worktree.Path);
                 lock (_publishing)
                 {
                     if (_announced.TryGetValue(runner.Worktree.Path, out var announced) && announced.Runner == runner)
@@ -265,7 +267,7 @@ public sealed class Supervisor : IAsyncDisposable
         {
             _announced[runner.Worktree.Path] = (runner, status);
             SupervisorLog.StateChanged(_logger, runner.Worktree.Slug, status.State, status.Reason);
-            _catalog.Runs.Save(new RunRecord(runner.Worktree.Path, runner.Worktree.Slug, status.State, status.Reason, status.Process, _time.GetUtcNow()));
+            _runs.Save(new RunRecord(runner.Worktree.Path, runner.Worktree.Slug, status.State, status.Reason, status.Process, _time.GetUtcNow()));
             var snapshot = _watcher?.Current;
             if (snapshot is not null)
             {

@@ -1,3 +1,5 @@
+using Grove.Processes;
+
 namespace Grove.Worktrees;
 
 /// <summary>Where a repository lives, found from any folder inside one of its worktrees.</summary>

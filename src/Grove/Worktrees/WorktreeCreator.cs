@@ -67,7 +67,7 @@ public sealed class WorktreeCreator(WorktreeCatalog catalog)
         Processes.ProcessResult added;
         // git's 'worktree add' reads every other worktree's admin folder and fails on one that
         // another 'git worktree add' is still writing: grove new adds worktrees one at a time.
-        using (await Databases.FileLock.AcquireAsync(Path.Combine(_catalog.Store.Folder, "worktree-add.lock"), exclusive: true, TimeSpan.FromMinutes(2), null, cancellationToken).ConfigureAwait(false))
+        using (await Files.FileLock.AcquireAsync(Path.Combine(_catalog.Store.Folder, "worktree-add.lock"), exclusive: true, TimeSpan.FromMinutes(2), null, cancellationToken).ConfigureAwait(false))
         {
             added = await git.TryRunAsync(startDirectory, arguments, cancellationToken).ConfigureAwait(false);
         }

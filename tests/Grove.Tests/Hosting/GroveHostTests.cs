@@ -232,7 +232,7 @@ public class GroveHostTests
     {
         using var repo = AppRepository.Create();
         await using var host = await OpenAsync(repo);
-        var catalog = repo.Catalog(); // what 'grove ls --json' reads, in another process
+        await using var reader = await OpenAsync(repo); // what 'grove ls --json' reads, in another process: the state store
         var checkedSnapshots = 0;
         long lastSeen = 0;
         var mismatches = new List<(int Index, WorktreeState Listed, long Version)>();
@@ -245,7 +245,7 @@ public class GroveHostTests
                 await foreach (var snapshot in host.WatchAsync(stop.Token))
                 {
                     var published = snapshot.Worktrees[0].State;
-                    var listed = (await catalog.SnapshotAsync(stop.Token)).Worktrees[0].State;
+                    var listed = (await reader.SnapshotAsync(stop.Token)).Worktrees[0].State;
                     lock (sequence)
                     {
                         sequence.Add(published);

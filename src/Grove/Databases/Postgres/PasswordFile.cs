@@ -1,3 +1,4 @@
+using Grove.Files;
 using System.Security.Cryptography;
 
 namespace Grove.Databases;

@@ -1,4 +1,4 @@
-namespace Grove.Databases;
+namespace Grove.Files;
 
 /// <summary>
 /// A lock shared by grove processes through a file in the state folder (an OS file lock, so a

@@ -1,8 +1,9 @@
 using Grove.Processes;
+using Grove.State;
 using Grove.Worktrees;
 using Microsoft.Data.Sqlite;
 
-namespace Grove.State;
+namespace Grove.Supervision;
 
 /// <summary>What a running <c>grove up</c> last reported about one worktree's app.</summary>
 public sealed record RunRecord(string Path, string Slug, WorktreeState State, string? Reason, ProcessIdentity? Process, DateTimeOffset UpdatedAt);

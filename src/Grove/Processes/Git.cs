@@ -1,6 +1,5 @@
-using Grove.Processes;
 
-namespace Grove.Worktrees;
+namespace Grove.Processes;
 
 /// <summary>
 /// The one way Grove calls git: the <c>git</c> CLI with an argument list, no prompts, no

@@ -1,3 +1,4 @@
+using Grove.Files;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
