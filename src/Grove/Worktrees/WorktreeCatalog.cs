@@ -10,8 +10,9 @@ namespace Grove.Worktrees;
 /// <summary>
 /// Lists a repository's worktrees with git, gives each a lease (slug and port) from the state
 /// store, and returns them as one immutable <see cref="RepositorySnapshot"/> (every app
-/// <see cref="WorktreeState.Stopped"/>: app states are the supervisor's, see <c>GroveHost</c>). One git process per
-/// call, whatever the number of worktrees.
+/// <see cref="WorktreeState.Stopped"/>: app states are the supervisor's, see <c>GroveHost</c>). One
+/// git process per call, whatever the number of worktrees (see <see cref="WorktreeReader"/> for why
+/// git and not libgit2).
 /// </summary>
 public sealed class WorktreeCatalog
 {
@@ -39,28 +40,9 @@ public sealed class WorktreeCatalog
 
     public LeaseStore Leases { get; }
 
-
-    /// <summary>Git's own list of worktrees, the bare repository (when there is one) included.</summary>
-    public async Task<IReadOnlyList<WorktreeEntry>> ListAsync(CancellationToken cancellationToken = default)
-    {
-        var result = await Git.TryRunAsync(CommonGitDirectory, ["worktree", "list", "--porcelain", "-z"], cancellationToken).ConfigureAwait(false);
-        for (var retry = 0; !result.Succeeded && retry < 3; retry++)
-        {
-            // A 'git worktree add' running at the same moment can leave an admin folder half
-            // written for an instant ("failed to read .../commondir"): look again.
-            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-            result = await Git.TryRunAsync(CommonGitDirectory, ["worktree", "list", "--porcelain", "-z"], cancellationToken).ConfigureAwait(false);
-        }
-
-        if (!result.Succeeded)
-        {
-            throw new GroveException(
-                $"git could not list the worktrees of {CommonGitDirectory}: {result.StandardError.Trim()}",
-                "Grove needs git 2.36 or newer (for 'git worktree list -z'); check 'git --version'");
-        }
-
-        return WorktreeListParser.Parse(result.StandardOutput);
-    }
+    /// <summary>Git's own list of worktrees, the bare repository (when there is one) included; read by <see cref="WorktreeReader"/>.</summary>
+    public Task<IReadOnlyList<WorktreeEntry>> ListAsync(CancellationToken cancellationToken = default) =>
+        WorktreeReader.ReadAsync(Git, CommonGitDirectory, cancellationToken);
 
     /// <summary>
     /// The repository-wide settings (ports, gateway): the primary worktree's grove.json, or for a
