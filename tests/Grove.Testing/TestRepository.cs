@@ -82,7 +82,7 @@ public sealed class TestRepository : IDisposable
         RunGit(Primary, "commit", "-q", "-m", message);
     }
 
-    public WorktreeCatalog Catalog(Func<int, bool>? isPortFree = null, TimeProvider? time = null) =>
+    internal WorktreeCatalog Catalog(Func<int, bool>? isPortFree = null, TimeProvider? time = null) =>
         new(new Git(), CommonGitDirectory, time, isPortFree ?? (_ => true));
 
     /// <summary>The worktrees with the app states the running front end recorded, as <c>grove ls</c> reads them.</summary>
@@ -93,7 +93,7 @@ public sealed class TestRepository : IDisposable
     }
 
     /// <summary>What the supervisor recorded in the state store: app states, process ids, the front end that runs.</summary>
-    public Grove.Supervision.RunStore Runs() => new(new Grove.State.StateStore(CommonGitDirectory));
+    internal Grove.Supervision.RunStore Runs() => new(new Grove.State.StateStore(CommonGitDirectory));
 
     public void Dispose() => _root.Dispose();
 

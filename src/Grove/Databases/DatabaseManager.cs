@@ -14,7 +14,7 @@ namespace Grove.Databases;
 /// PostgreSQL server this instance had to start is stopped by <see cref="DisposeAsync"/> unless
 /// another grove process still uses it (then it keeps running and is reused).
 /// </summary>
-public sealed class DatabaseManager : IAsyncDisposable
+internal sealed class DatabaseManager : IAsyncDisposable
 {
     private static readonly TimeSpan LockLimit = TimeSpan.FromMinutes(30);
     private readonly TimeProvider _time;

@@ -124,7 +124,7 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     }
 
     /// <summary>The front end that runs the apps now (this host or another process), null when none does.</summary>
-    public SupervisorRecord? RunningFrontEnd() => Runs.LiveSupervisor();
+    internal SupervisorRecord? RunningFrontEnd() => Runs.LiveSupervisor();
 
     /// <summary>The repository-wide grove.json (the primary worktree's, or the one committed at HEAD of a bare repository).</summary>
     public async Task<GroveConfig> RepositoryConfigAsync(CancellationToken cancellationToken = default)

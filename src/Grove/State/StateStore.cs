@@ -7,7 +7,7 @@ namespace Grove.State;
 /// <c>&lt;git-common-dir&gt;/grove/state.db</c>: owner-only, WAL, safe under concurrent processes.
 /// Every SQLite failure that means the file is damaged becomes a <see cref="StateStoreCorruptException"/>.
 /// </summary>
-public sealed class StateStore
+internal sealed class StateStore
 {
     /// <summary>Schema steps, applied in order; the store's <c>user_version</c> counts those applied.</summary>
     private static readonly string[] Migrations =

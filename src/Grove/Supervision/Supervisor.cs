@@ -15,7 +15,7 @@ namespace Grove.Supervision;
 /// other grove processes see them (with the gateway port where they reach its agent API, which
 /// calls <see cref="Execute"/>), and stops the orphans a killed predecessor left.
 /// </summary>
-public sealed class Supervisor : IAsyncDisposable
+internal sealed class Supervisor : IAsyncDisposable
 {
     private readonly WorktreeCatalog _catalog;
     private readonly SupervisorOptions _options;

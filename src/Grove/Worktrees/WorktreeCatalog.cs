@@ -14,7 +14,7 @@ namespace Grove.Worktrees;
 /// git process per call, whatever the number of worktrees (see <see cref="WorktreeReader"/> for why
 /// git and not libgit2).
 /// </summary>
-public sealed class WorktreeCatalog
+internal sealed class WorktreeCatalog
 {
     private readonly TimeProvider _time;
     private readonly Func<int, bool> _isPortFree;

@@ -7,7 +7,7 @@ namespace Grove.Worktrees;
 /// <c>grove new</c>: creates a branch (or takes an existing one) and a worktree for it, with its
 /// lease reserved first so concurrent creators never share a port or slug.
 /// </summary>
-public sealed class WorktreeCreator(WorktreeCatalog catalog)
+internal sealed class WorktreeCreator(WorktreeCatalog catalog)
 {
     private readonly WorktreeCatalog _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
 

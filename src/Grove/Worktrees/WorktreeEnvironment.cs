@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Grove.Worktrees;
 
 /// <summary>The environment a worktree's app is given (ARCHITECTURE §2), in a stable order.</summary>
-public static class WorktreeEnvironment
+internal static class WorktreeEnvironment
 {
     public static IReadOnlyList<KeyValuePair<string, string>> For(WorktreeSnapshot worktree)
     {

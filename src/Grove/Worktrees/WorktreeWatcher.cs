@@ -6,7 +6,7 @@ namespace Grove.Worktrees;
 /// periodic re-read as a safety net for missed events. A new snapshot is published only when
 /// something changed; a failed re-read keeps the last good snapshot and reports the error.
 /// </summary>
-public sealed class WorktreeWatcher : IAsyncDisposable
+internal sealed class WorktreeWatcher : IAsyncDisposable
 {
     private static readonly string[] IgnoredFolders = ["objects", "logs", "grove", "hooks", "info", "lfs"];
     private static readonly string[] IgnoredFiles = ["index", "index.lock", "FETCH_HEAD", "ORIG_HEAD"];

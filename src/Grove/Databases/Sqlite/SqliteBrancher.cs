@@ -10,7 +10,7 @@ namespace Grove.Databases;
 /// written with SQLite's backup API (a consistent snapshot even while the source's app writes in
 /// WAL mode) into a temporary file that is renamed into place once complete.
 /// </summary>
-public sealed class SqliteBrancher
+internal sealed class SqliteBrancher
 {
     private const string Provider = "sqlite";
     private const string Server = "sqlite";
