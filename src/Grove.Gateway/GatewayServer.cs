@@ -67,8 +67,9 @@ public sealed class GatewayServer : IAsyncDisposable
         var app = builder.Build();
 
         var routes = new RouteTable();
-        var follower = RouteFollower.Start(host, routes);
-        var forwarder = new AppForwarder(app.Services.GetRequiredService<IHttpForwarder>(), options.BackendTimeout);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Grove.Gateway");
+        var follower = RouteFollower.Start(host, routes, logger);
+        var forwarder = new AppForwarder(app.Services.GetRequiredService<IHttpForwarder>(), options.BackendTimeout, logger);
         var policy = new HostPolicy(options.ExtraHostNames);
         var port = options.Port;
         app.Use((context, next) => GuardAsync(context, next, policy, routes, forwarder, host, port));
@@ -96,6 +97,7 @@ public sealed class GatewayServer : IAsyncDisposable
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .Select(a => new Uri(a).Port).First();
         port = bound;
+        GatewayLog.Listening(logger, bound);
         return new GatewayServer(app, follower, forwarder, bound);
     }
 

@@ -86,10 +86,10 @@ public class AgentApiTests
         using var __ = http;
 
         using var late = new HttpRequestMessage(HttpMethod.Post, new Uri("/_grove/worktrees/alpha/reset-db", UriKind.Relative));
-        late.Headers.Add(Api.ApiHeaders.Expires, DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        late.Headers.Add(Contracts.ApiHeaders.Expires, DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var expired = await http.SendAsync(late, Ct);
         using var timely = new HttpRequestMessage(HttpMethod.Post, new Uri("/_grove/worktrees/alpha/reset-db", UriKind.Relative));
-        timely.Headers.Add(Api.ApiHeaders.Expires, DateTimeOffset.UtcNow.AddSeconds(30).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        timely.Headers.Add(Contracts.ApiHeaders.Expires, DateTimeOffset.UtcNow.AddSeconds(30).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var accepted = await http.SendAsync(timely, Ct);
 
         Assert.Equal(HttpStatusCode.RequestTimeout, expired.StatusCode);

@@ -49,7 +49,7 @@ internal sealed class InMemoryHost : IGroveHost
         var found = Current?.TryFind(worktree);
         if (found is null)
         {
-            return Task.FromResult(CommandResult.Refused($"no worktree is called '{worktree}'"));
+            return Task.FromResult(CommandResult.Refused($"no worktree is called '{worktree}'") with { UnknownWorktree = true });
         }
 
         lock (Commands)

@@ -1,8 +1,9 @@
 using System.CommandLine;
+using Grove.Hosting;
 
 namespace Grove.Cli.Commands;
 
-/// <summary><c>grove restart|stop|start|reinstall &lt;worktree&gt;</c>: steer one app of the running <c>grove up</c> through its agent API.</summary>
+/// <summary><c>grove restart|stop|start|reinstall &lt;worktree&gt;</c>: steer one app of the running <c>grove up</c> or AppHost (the host forwards to its agent API).</summary>
 internal static class AppCommands
 {
     public static IEnumerable<Command> Create()
@@ -19,10 +20,11 @@ internal static class AppCommands
         var command = new Command(verb, description) { target };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
-            using var up = RunningUp.Find(context.Catalog);
-            var snapshot = await context.SnapshotAsync(cancellationToken).ConfigureAwait(false);
-            var worktree = context.Resolve(snapshot, parse.GetValue(target));
-            await Console.Out.WriteLineAsync(await up.PostAsync(worktree.Slug, verb, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            await using var host = await context.OpenHostAsync(cancellationToken).ConfigureAwait(false);
+            var worktree = context.Resolve(await host.SnapshotAsync(cancellationToken).ConfigureAwait(false), parse.GetValue(target));
+            _ = WorktreeCommands.TryParse(verb, out var command); // the verbs above are all commands
+            var result = (await host.ExecuteAsync(worktree.Path, command, waitForEffect: false, cancellationToken).ConfigureAwait(false)).ThrowIfNotDone();
+            await Console.Out.WriteLineAsync(result.Message).ConfigureAwait(false);
             return 0;
         });
         return command;

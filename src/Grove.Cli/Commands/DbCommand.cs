@@ -14,8 +14,6 @@ namespace Grove.Cli.Commands;
 /// <summary><c>grove db ls|reset|template</c>: the databases Grove made for the worktrees.</summary>
 internal static class DbCommand
 {
-    private static readonly TimeSpan ResetWait = TimeSpan.FromMinutes(10);
-
     public static Command Create() => new("db", "List, reset and template the worktrees' databases")
     {
         List(),
@@ -61,68 +59,14 @@ internal static class DbCommand
         var command = new Command("reset", "Replace a worktree's database by a fresh branch of the template (its data is lost)") { target };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
-            var config = await context.DatabaseConfigAsync(cancellationToken).ConfigureAwait(false);
             await using var host = await context.OpenHostAsync(cancellationToken).ConfigureAwait(false);
             var worktree = CliContext.Find(await host.SnapshotAsync(cancellationToken).ConfigureAwait(false), parse.GetValue(target)!);
-            using (var up = RunningUp.TryFind(context.Catalog))
-            {
-                if (up is not null && RunsItsApp(worktree))
-                {
-                    await using var databases = context.Databases();
-                    return await ResetThroughUpAsync(up, worktree, databases.Describe(worktree, config).Name, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
             var reset = (await host.ResetDatabaseAsync(worktree.Path, StderrProgress.Instance, cancellationToken).ConfigureAwait(false)).ThrowIfNotDone();
             Console.Out.WriteLine(reset.Message);
             await host.RefillSparesAsync(StderrProgress.Instance, cancellationToken).ConfigureAwait(false);
             return 0;
         });
         return command;
-    }
-
-    /// <summary>
-    /// While grove up runs the worktree's app, the app must not keep using the replaced database:
-    /// grove up stops it, resets the database (its database step) and starts it again.
-    /// </summary>
-    private static async Task<int> ResetThroughUpAsync(RunningUp up, WorktreeSnapshot worktree, string database, CancellationToken cancellationToken)
-    {
-        StderrProgress.Instance.Report($"grove up runs the app of {worktree.Slug}: asking it to stop the app, reset {database} and start the app again");
-        await up.PostAsync(worktree.Slug, WorktreeCommand.ResetDatabase.Verb(), cancellationToken).ConfigureAwait(false);
-        var after = await up.WaitAsync(worktree.Slug, ResetWait, cancellationToken).ConfigureAwait(false);
-        if (after.State != WorktreeStateNames.Of(WorktreeState.Running))
-        {
-            throw new GroveException(
-                $"after the reset of {database} was asked for, the app of {worktree.Slug} is not running (state {after.State}{(after.StateReason is null ? string.Empty : $": {after.StateReason}")})",
-                $"see 'grove logs {worktree.Slug}' for what happened (whether the database was reset, and why the app does not run)");
-        }
-
-        Console.Out.WriteLine($"reset {database} for {worktree.Slug} from the template; its app runs again at {after.Url}");
-        return 0;
-    }
-
-    /// <summary>
-    /// Whether grove up runs (or is starting) this worktree's app with a database: its own
-    /// grove.json, which grove up reads, has an app and a database (a broken file counts: grove up
-    /// reports it). An app that is stopped, failed or exited holds no connection: the database is
-    /// then reset here and the app stays as it is.
-    /// </summary>
-    private static bool RunsItsApp(WorktreeSnapshot worktree)
-    {
-        if (worktree.State is WorktreeState.Stopped or WorktreeState.Failed or WorktreeState.Exited)
-        {
-            return false;
-        }
-
-        try
-        {
-            var own = GroveConfigLoader.LoadFromWorktree(worktree.Path);
-            return own.App is not null && own.Database is not null;
-        }
-        catch (GroveException)
-        {
-            return true;
-        }
     }
 
     private static Command Template()

@@ -19,9 +19,7 @@ internal static class ListCommand
             var snapshot = await context.SnapshotAsync(cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                var database = (await context.ConfigAsync(snapshot, cancellationToken).ConfigureAwait(false)).Database;
-                await using var databases = context.Databases();
-                var items = snapshot.Worktrees.Select(w => WorktreeJson.From(w with { Database = database is null ? null : databases.DescribeState(w, database) })).ToList();
+                var items = snapshot.Worktrees.Select(WorktreeJson.From).ToList(); // the snapshot has all: the agent API shows the same
                 Console.Out.WriteLine(JsonSerializer.Serialize(items, ContractJson.Default.ListWorktreeJson));
                 return 0;
             }

@@ -23,9 +23,7 @@ internal static class UrlCommand
                 return 0;
             }
 
-            var database = (await context.ConfigAsync(snapshot, cancellationToken).ConfigureAwait(false)).Database;
-            await using var databases = context.Databases();
-            Console.Out.WriteLine(JsonSerializer.Serialize(WorktreeJson.From(worktree with { Database = database is null ? null : databases.DescribeState(worktree, database) }), ContractJson.Default.WorktreeJson));
+            Console.Out.WriteLine(JsonSerializer.Serialize(WorktreeJson.From(worktree), ContractJson.Default.WorktreeJson));
             return 0;
         });
         return command;

@@ -42,7 +42,7 @@ internal static class AgentApi
             return Results.Json(new Message(result.Message, result.Fix), GatewayJson.Default.Message, statusCode: result.Outcome switch
             {
                 CommandOutcome.Done => StatusCodes.Status202Accepted,
-                CommandOutcome.Refused when result.Worktree is null => StatusCodes.Status404NotFound,
+                CommandOutcome.Refused when result.UnknownWorktree => StatusCodes.Status404NotFound,
                 CommandOutcome.Refused => StatusCodes.Status409Conflict,
                 _ => StatusCodes.Status500InternalServerError,
             });
@@ -79,7 +79,7 @@ internal static class AgentApi
             limit.CancelAfter(TimeSpan.FromSeconds(seconds));
             try
             {
-                await host.WaitForAsync(s => s.TryFind(name) is not { } w || w.IsSettled, limit.Token).ConfigureAwait(false);
+                await host.WaitForAsync(s => s.TryFind(Decoded(name)) is not { } w || w.IsSettled, limit.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

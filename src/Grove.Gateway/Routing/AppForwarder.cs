@@ -19,10 +19,12 @@ internal sealed class AppForwarder : IDisposable
     private readonly IHttpForwarder _forwarder;
     private readonly HttpMessageInvoker _client;
     private readonly ForwarderRequestConfig _config;
+    private readonly Microsoft.Extensions.Logging.ILogger _logger;
 
-    public AppForwarder(IHttpForwarder forwarder, TimeSpan backendTimeout)
+    public AppForwarder(IHttpForwarder forwarder, TimeSpan backendTimeout, Microsoft.Extensions.Logging.ILogger logger)
     {
         _forwarder = forwarder;
+        _logger = logger;
         _config = new ForwarderRequestConfig { ActivityTimeout = backendTimeout };
         _client = new HttpMessageInvoker(new SocketsHttpHandler
         {
@@ -39,6 +41,11 @@ internal sealed class AppForwarder : IDisposable
     public async Task ForwardAsync(HttpContext context, Route route, Func<WorktreeSnapshot?> current, int gatewayPort)
     {
         var error = await _forwarder.SendAsync(context, route.Destination, _client, _config, HttpTransformer.Default).ConfigureAwait(false);
+        if (error != ForwarderError.None)
+        {
+            GatewayLog.ForwardFailed(_logger, route.Worktree.Slug, error.ToString(), context.Features.Get<IForwarderErrorFeature>()?.Exception);
+        }
+
         if (error != ForwarderError.None && !context.Response.HasStarted)
         {
             await ErrorPageAsync(context, route.Worktree.Slug, error, current(), gatewayPort).ConfigureAwait(false);

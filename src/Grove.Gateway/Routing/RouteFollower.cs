@@ -8,21 +8,22 @@ internal sealed class RouteFollower : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    private RouteFollower(IGroveHost host, RouteTable routes)
+    private RouteFollower(IGroveHost host, RouteTable routes, Microsoft.Extensions.Logging.ILogger logger)
     {
         if (host.Current is { } current)
         {
             routes.Refresh(current); // the first table before the gateway answers anything
         }
 
-        _loop = FollowAsync(host, routes, _stop.Token);
+        _loop = FollowAsync(host, routes, logger, _stop.Token);
     }
 
-    public static RouteFollower Start(IGroveHost host, RouteTable routes)
+    public static RouteFollower Start(IGroveHost host, RouteTable routes, Microsoft.Extensions.Logging.ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(routes);
-        return new RouteFollower(host, routes);
+        ArgumentNullException.ThrowIfNull(logger);
+        return new RouteFollower(host, routes, logger);
     }
 
     public async ValueTask DisposeAsync()
@@ -32,13 +33,20 @@ internal sealed class RouteFollower : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private static async Task FollowAsync(IGroveHost host, RouteTable routes, CancellationToken cancellationToken)
+    private static async Task FollowAsync(IGroveHost host, RouteTable routes, Microsoft.Extensions.Logging.ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
             await foreach (var snapshot in host.WatchAsync(cancellationToken).ConfigureAwait(false))
             {
-                routes.Refresh(snapshot);
+                try
+                {
+                    routes.Refresh(snapshot);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    GatewayLog.RoutesFailed(logger, ex); // the next snapshot tries again
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -23,6 +23,9 @@ public sealed record CommandResult(CommandOutcome Outcome, string Message, strin
 {
     public bool Succeeded => Outcome == CommandOutcome.Done;
 
+    /// <summary>Refused because no worktree has that name (the agent API answers 404; other refusals 409).</summary>
+    public bool UnknownWorktree { get; init; }
+
     /// <summary>The worktree the command made or acted on, as it was when the command ended.</summary>
     public WorktreeSnapshot? Worktree { get; init; }
 

@@ -94,14 +94,24 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
             throw RunStore.AlreadyRunning(running);
         }
 
-        var first = await _supervisor.StartAsync(gatewayPort, _options.FrontEnd, cancellationToken).ConfigureAwait(false);
-        HostLog.Started(_logger, Catalog.CommonGitDirectory, _options.FrontEnd, first.Worktrees.Length);
-        return first;
+        try
+        {
+            var first = await _supervisor.StartAsync(gatewayPort, _options.FrontEnd, cancellationToken).ConfigureAwait(false);
+            HostLog.Started(_logger, Catalog.CommonGitDirectory, _options.FrontEnd, first.Worktrees.Length);
+            return first;
+        }
+        catch
+        {
+            _started = 0; // the repository was not claimed, or is released on dispose: a later start may try again
+            throw;
+        }
     }
 
     /// <summary>
     /// The worktrees now: this host's own snapshot while it runs the apps; otherwise a fresh read,
-    /// with the states the front end that runs them recorded (every app stopped when none runs).
+    /// with all the front end that runs them recorded (state, step, start time, database), so
+    /// every process shows what that front end published. Without one, every app is stopped and
+    /// each database as the state store records it (ready, unfinished or pending).
     /// </summary>
     public async Task<RepositorySnapshot> SnapshotAsync(CancellationToken cancellationToken = default)
     {
@@ -111,20 +121,28 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         }
 
         var discovered = await Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
-        if (Runs.LiveSupervisor() is null)
+        var runs = Runs.LiveSupervisor() is null ? [] : Runs.ReadAll().ToDictionary(r => r.Path, StringComparer.Ordinal);
+        DatabaseConfig? database = null;
+        if (discovered.Primary is { } primary)
         {
-            return discovered;
+            try
+            {
+                database = GroveConfigLoader.LoadFromWorktree(primary.Path).Database;
+            }
+            catch (ConfigException)
+            {
+                // A broken grove.json is reported by the commands that need it.
+            }
         }
 
-        var runs = Runs.ReadAll().ToDictionary(r => r.Path, StringComparer.Ordinal);
         return discovered with
         {
-            Worktrees = [.. discovered.Worktrees.Select(w => runs.TryGetValue(w.Path, out var run) ? w with { State = run.State, StateReason = run.Reason } : w)],
+            Worktrees = [.. discovered.Worktrees.Select(w => runs.TryGetValue(w.Path, out var run)
+                ? w with { State = run.State, StateReason = run.Reason, Step = run.Step, StartedAt = run.StartedAt, Database = run.Database }
+                : w with { Database = database is null ? null : _databases.DescribeState(w, database) })],
         };
     }
 
-    /// <summary>The front end that runs the apps now (this host or another process), null when none does.</summary>
-    internal SupervisorRecord? RunningFrontEnd() => Runs.LiveSupervisor();
 
     /// <summary>The repository-wide grove.json (the primary worktree's, or the one committed at HEAD of a bare repository).</summary>
     public async Task<GroveConfig> RepositoryConfigAsync(CancellationToken cancellationToken = default)
@@ -202,12 +220,48 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         {
             var config = await DatabaseConfigAsync(cancellationToken).ConfigureAwait(false);
             var target = Resolve(await SnapshotAsync(cancellationToken).ConfigureAwait(false), worktree);
+            if (Runs.LiveSupervisor() is not null && RunsItsApp(target))
+            {
+                // Its app must not keep using the replaced database: the front end that runs it
+                // stops it, resets the database (its database step) and starts it again.
+                var name = _databases.Describe(target, config).Name;
+                progress?.Report($"grove up runs the app of {target.Slug}: asking it to stop the app, reset {name} and start the app again");
+                var through = await ExecuteElsewhereAsync(target.Path, WorktreeCommand.ResetDatabase, waitForEffect: true, cancellationToken).ConfigureAwait(false);
+                return through.Succeeded
+                    ? CommandResult.Done($"reset {name} for {target.Slug} from the template; its app runs again at {target.Url}", through.Worktree)
+                    : through;
+            }
+
             var branch = await _databases.ResetAsync(target, config, progress, cancellationToken).ConfigureAwait(false);
             return CommandResult.Done($"reset {branch.Name} for {target.Slug} from the template", target with { Database = branch.Describe() });
         }
         catch (GroveException ex)
         {
             return CommandResult.Failed(ex.Message, ex.Fix);
+        }
+    }
+
+    /// <summary>
+    /// Whether a front end runs (or is starting) this worktree's app with a database: its own
+    /// grove.json, which the supervisor reads, has an app and a database (a broken file counts: the
+    /// front end reports it). An app that is stopped, failed or exited holds no connection: its
+    /// database is then reset directly and the app stays as it is.
+    /// </summary>
+    private static bool RunsItsApp(WorktreeSnapshot worktree)
+    {
+        if (worktree.State is WorktreeState.Stopped or WorktreeState.Failed or WorktreeState.Exited)
+        {
+            return false;
+        }
+
+        try
+        {
+            var own = GroveConfigLoader.LoadFromWorktree(worktree.Path);
+            return own.App is not null && own.Database is not null;
+        }
+        catch (GroveException)
+        {
+            return true;
         }
     }
 
@@ -273,16 +327,6 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// A worktree's database as front ends show it (no password): ready, unfinished (an interrupted
-    /// run's copy), or pending (configured, not made yet); null when grove.json configures none.
-    /// </summary>
-    public WorktreeDatabase? DescribeDatabase(WorktreeSnapshot worktree, DatabaseConfig? config)
-    {
-        ArgumentNullException.ThrowIfNull(worktree);
-        return config is null ? null : _databases.DescribeState(worktree, config);
-    }
-
     /// <summary>Stops every app (and Grove's PostgreSQL server when this host started it), then releases the repository.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -311,9 +355,12 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     /// <summary>Stops the app of a worktree this host runs and waits until it has stopped; false when it ran no app.</summary>
     internal async Task<bool> StopAppAsync(WorktreeSnapshot worktree, CancellationToken cancellationToken)
     {
-        if (!IsStarted || Current?.TryFind(worktree.Path) is not { } current || WorktreeCommand.Stop.WhyNot(current) is not null)
+        var current = IsStarted ? Current?.TryFind(worktree.Path)
+            : Runs.LiveSupervisor() is null ? null
+            : (await SnapshotAsync(cancellationToken).ConfigureAwait(false)).TryFind(worktree.Path);
+        if (current is null || WorktreeCommand.Stop.WhyNot(current) is not null)
         {
-            return false;
+            return false; // no app of it runs: here, or in the front end that runs the apps
         }
 
         var stopped = await ExecuteAsync(worktree.Path, WorktreeCommand.Stop, waitForEffect: true, cancellationToken).ConfigureAwait(false);
@@ -331,13 +378,21 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     {
         if (!IsStarted || Current is not { } snapshot)
         {
-            return CommandResult.Refused($"this {_options.FrontEnd} does not run the apps", "start 'grove up' or the AppHost, which run them");
+            return await ExecuteElsewhereAsync(name, command, waitForEffect, cancellationToken).ConfigureAwait(false);
         }
 
         WorktreeSnapshot worktree;
         try
         {
             worktree = Resolve(snapshot, name);
+        }
+        catch (GroveException ex)
+        {
+            return CommandResult.Refused(ex.Message, ex.Fix) with { UnknownWorktree = true };
+        }
+
+        try
+        {
             if (command.WhyNot(worktree) is { } why)
             {
                 return CommandResult.Refused(why) with { Worktree = worktree };
@@ -347,7 +402,7 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         }
         catch (GroveException ex)
         {
-            return CommandResult.Refused(ex.Message, ex.Fix);
+            return CommandResult.Refused(ex.Message, ex.Fix) with { Worktree = worktree };
         }
 
         if (!waitForEffect)
@@ -368,6 +423,39 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
             return CommandResult.Failed(
                 string.Create(CultureInfo.InvariantCulture, $"{command.Verb()} of {worktree.Slug} was carried out, but after {_options.CommandTimeout.TotalSeconds:0} s its app is still {(now is null ? "gone" : WorktreeStateNames.Of(now.State))}"),
                 $"see 'grove logs {worktree.Slug}'") with { Worktree = now };
+        }
+    }
+
+    /// <summary>
+    /// A command for the front end that runs the apps in another process (through its agent API):
+    /// a host that runs none itself, such as the CLI's, forwards it there.
+    /// </summary>
+    private async Task<CommandResult> ExecuteElsewhereAsync(string name, WorktreeCommand command, bool waitForEffect, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var remote = RemoteFrontEnd.TryFind(Runs);
+            if (remote is null)
+            {
+                return CommandResult.Refused(
+                    "no 'grove up' (or AppHost) runs for this repository, so no app runs to steer",
+                    "start it with 'grove up' (in another terminal or in the background)");
+            }
+
+            var worktree = Resolve(await SnapshotAsync(cancellationToken).ConfigureAwait(false), name);
+            var answer = await remote.PostAsync(worktree.Slug, command.Verb(), cancellationToken).ConfigureAwait(false);
+            if (!waitForEffect)
+            {
+                return CommandResult.Done(answer, worktree);
+            }
+
+            var after = await remote.WaitAsync(worktree.Slug, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            var state = Enum.TryParse<WorktreeState>(after.State, ignoreCase: true, out var parsed) ? parsed : WorktreeState.Stopped;
+            return command.Result(worktree, worktree with { State = state, StateReason = after.StateReason });
+        }
+        catch (GroveException ex)
+        {
+            return CommandResult.Refused(ex.Message, ex.Fix);
         }
     }
 

@@ -37,6 +37,7 @@ internal sealed class WorktreeRemoval(GroveHost host)
         WorktreeSnapshot removed;
         try
         {
+            // Checked again: the app, while it stopped, may have left files that would be lost.
             removed = await remover.RemoveAsync(worktree.Path, request.Force, request.DeleteBranch, cancellationToken).ConfigureAwait(false);
         }
         catch (GroveException ex)
@@ -49,7 +50,11 @@ internal sealed class WorktreeRemoval(GroveHost host)
             return CommandResult.Failed(ex.Message, ex.Fix);
         }
 
-        host.ForgetLog(removed.Slug);
+        if (!host.IsStarted && host.Runs.LiveSupervisor() is null)
+        {
+            host.ForgetLog(removed.Slug); // otherwise the front end that runs the apps drops it once it has stopped the app
+        }
+
         var branchNote = removed.Branch is null ? string.Empty
             : request.DeleteBranch ? $"; branch '{removed.Branch}' deleted" : $"; branch '{removed.Branch}' kept";
         var databaseNote = string.Empty;

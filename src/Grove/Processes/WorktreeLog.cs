@@ -5,16 +5,16 @@ namespace Grove.Processes;
 
 /// <summary>
 /// One worktree's log: every line timestamped, appended to a file in the state folder (so other
-/// grove processes can read and follow it) and kept in a bounded in-memory tail.
+/// grove processes can read and follow it); live readers follow it through the host's log hub.
 /// </summary>
 internal sealed class WorktreeLog : IDisposable
 {
+    /// <summary>How many of the last lines live readers get first (the host's log hub keeps them).</summary>
     public const int TailSize = 500;
 
     /// <summary>Past this size the file is moved to <c>.1</c> (replacing the older one) and begun anew.</summary>
     public const long MaxFileBytes = 10 * 1024 * 1024;
     private readonly Lock _gate = new();
-    private readonly Queue<string> _tail = new();
     private readonly TimeProvider _time;
     private StreamWriter _writer;
 
@@ -53,11 +53,6 @@ internal sealed class WorktreeLog : IDisposable
             }
 
             _writer.WriteLine(line);
-            _tail.Enqueue(line);
-            while (_tail.Count > TailSize)
-            {
-                _tail.Dequeue();
-            }
         }
 
         LineWritten?.Invoke(line);
@@ -72,15 +67,6 @@ internal sealed class WorktreeLog : IDisposable
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
         }),
         new UTF8Encoding(false)) { AutoFlush = true };
-
-    /// <summary>The last <paramref name="count"/> lines, oldest first.</summary>
-    public IReadOnlyList<string> Tail(int count = TailSize)
-    {
-        lock (_gate)
-        {
-            return [.. _tail.Skip(Math.Max(0, _tail.Count - count))];
-        }
-    }
 
     /// <summary>The last <paramref name="count"/> lines of a log file, read while it may still be written.</summary>
     public static IReadOnlyList<string> ReadLastLines(string path, int count)

@@ -90,6 +90,11 @@ internal sealed class StateStore
             pid_start      INTEGER
         );
         """,
+        // 7 (issue 10): all a snapshot shows of an app (its step, start time, database), so other
+        // grove processes show what the front end published.
+        """
+        ALTER TABLE runs ADD COLUMN details TEXT;
+        """,
     ];
 
     public static int SchemaVersion => Migrations.Length;

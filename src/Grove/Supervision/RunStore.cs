@@ -5,8 +5,18 @@ using Microsoft.Data.Sqlite;
 
 namespace Grove.Supervision;
 
-/// <summary>What a running <c>grove up</c> last reported about one worktree's app.</summary>
-internal sealed record RunRecord(string Path, string Slug, WorktreeState State, string? Reason, ProcessIdentity? Process, DateTimeOffset UpdatedAt);
+/// <summary>What a running <c>grove up</c> last reported about one worktree's app: all its snapshot shows of the app.</summary>
+internal sealed record RunRecord(string Path, string Slug, WorktreeState State, string? Reason, ProcessIdentity? Process, DateTimeOffset UpdatedAt)
+{
+    public WorktreeStep? Step { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public WorktreeDatabase? Database { get; init; }
+}
+
+/// <summary>The parts of a run record kept as one JSON column.</summary>
+internal sealed record RunDetails(WorktreeStep? Step, DateTimeOffset? StartedAt, WorktreeDatabase? Database);
 
 /// <summary>The running <c>grove up</c>: its process, and the gateway port where its agent API answers.</summary>
 internal sealed record SupervisorRecord(ProcessIdentity Process, int? GatewayPort, string FrontEnd = SupervisorRecord.DefaultFrontEnd)
@@ -91,11 +101,12 @@ internal sealed class RunStore(StateStore store)
         _store.Use(connection =>
         {
             Execute(connection, null, """
-                INSERT OR REPLACE INTO runs (path, slug, state, reason, pid, pid_start, updated_at)
-                VALUES ($path, $slug, $state, $reason, $pid, $start, $now);
+                INSERT OR REPLACE INTO runs (path, slug, state, reason, pid, pid_start, updated_at, details)
+                VALUES ($path, $slug, $state, $reason, $pid, $start, $now, $details);
                 """,
                 ("$path", record.Path), ("$slug", record.Slug), ("$state", record.State.ToString()), ("$reason", record.Reason),
-                ("$pid", record.Process?.Pid), ("$start", record.Process?.StartTicks), ("$now", record.UpdatedAt.ToUnixTimeMilliseconds()));
+                ("$pid", record.Process?.Pid), ("$start", record.Process?.StartTicks), ("$now", record.UpdatedAt.ToUnixTimeMilliseconds()),
+                ("$details", System.Text.Json.JsonSerializer.Serialize(new RunDetails(record.Step, record.StartedAt, record.Database), RunJson.Default.RunDetails)));
             return 0;
         });
     }
@@ -109,15 +120,21 @@ internal sealed class RunStore(StateStore store)
     public IReadOnlyList<RunRecord> ReadAll() => _store.Use(connection =>
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT path, slug, state, reason, pid, pid_start, updated_at FROM runs;";
+        command.CommandText = "SELECT path, slug, state, reason, pid, pid_start, updated_at, details FROM runs;";
         using var reader = command.ExecuteReader();
         var records = new List<RunRecord>();
         while (reader.Read())
         {
             var process = reader.IsDBNull(4) ? null : new ProcessIdentity(reader.GetInt32(4), reader.GetInt64(5));
             var state = Enum.TryParse<WorktreeState>(reader.GetString(2), out var parsed) ? parsed : WorktreeState.Stopped;
+            var details = reader.IsDBNull(7) ? null : System.Text.Json.JsonSerializer.Deserialize(reader.GetString(7), RunJson.Default.RunDetails);
             records.Add(new RunRecord(reader.GetString(0), reader.GetString(1), state, reader.IsDBNull(3) ? null : reader.GetString(3), process,
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6))));
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)))
+            {
+                Step = details?.Step,
+                StartedAt = details?.StartedAt,
+                Database = details?.Database,
+            });
         }
 
         return (IReadOnlyList<RunRecord>)records;
@@ -147,3 +164,6 @@ internal sealed class RunStore(StateStore store)
         return command.ExecuteNonQuery();
     }
 }
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(RunDetails))]
+internal sealed partial class RunJson : System.Text.Json.Serialization.JsonSerializerContext;

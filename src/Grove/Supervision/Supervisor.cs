@@ -25,6 +25,7 @@ internal sealed class Supervisor : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Lock _publishing = new();
     private readonly Dictionary<string, (WorktreeRunner Runner, AppStatus Status)> _announced = new(StringComparer.Ordinal); // under _publishing
+    private RepositorySnapshot? _applied; // the worktrees the last reconcile brought the runners in line with; under _publishing
     private readonly Dictionary<string, WorktreeRunner> _runners = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _reconcile = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -34,6 +35,7 @@ internal sealed class Supervisor : IAsyncDisposable
     private readonly LogHub _logs;
     private readonly Func<DatabaseServerInfo?> _databaseServer;
     private Task? _following;
+    private bool _claimed;
     private readonly ILoggerFactory _loggers;
     private readonly RunStore _runs;
     private readonly ILogger _logger;
@@ -70,8 +72,6 @@ internal sealed class Supervisor : IAsyncDisposable
     /// <summary>Where a worktree's log file is (it exists once its app was started).</summary>
     public string LogPath(WorktreeSnapshot worktree) => LogFiles.PathFor(_catalog.Store, worktree);
 
-    /// <summary>A worktree's log lines: the last <paramref name="history"/>, then each new one.</summary>
-    internal IAsyncEnumerable<LogLine> WatchLogsAsync(string slug, int history, CancellationToken cancellationToken) => _logs.WatchAsync(slug, history, cancellationToken);
 
     /// <summary>Claims the repository, stops orphans of an earlier run, and starts every worktree's app.</summary>
     public Task<RepositorySnapshot> StartAsync(CancellationToken cancellationToken = default) => StartAsync(null, cancellationToken);
@@ -89,6 +89,7 @@ internal sealed class Supervisor : IAsyncDisposable
     public async Task<RepositorySnapshot> StartAsync(int? gatewayPort, string frontEnd, CancellationToken cancellationToken)
     {
         var left = _runs.ClaimSupervisor(_me, gatewayPort, _time.GetUtcNow(), frontEnd);
+        _claimed = true;
         await Task.WhenAll(left.Select(run => StopOrphanAsync(run, cancellationToken))).ConfigureAwait(false);
         _watcher = new WorktreeWatcher(_catalog, _time) { Logger = _loggers.CreateLogger("Grove.Watcher") };
         var first = await _watcher.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -154,7 +155,11 @@ internal sealed class Supervisor : IAsyncDisposable
 
         await Task.WhenAll(runners.Select(r => r.DisposeAsync().AsTask())).ConfigureAwait(false);
         _published.Complete();
-        _runs.ReleaseSupervisor(_me);
+        if (_claimed)
+        {
+            _runs.ReleaseSupervisor(_me); // a supervisor that never ran holds nothing to give up
+        }
+
         _http.Dispose();
         _reconcile.Dispose();
         _stop.Dispose();
@@ -227,6 +232,7 @@ internal sealed class Supervisor : IAsyncDisposable
             foreach (var runner in retired.Where(r => !wanted.ContainsKey(r.Worktree.Path)))
             {
                 _runs.Forget(runner.Worktree.Path);
+                _logs.Forget(runner.Worktree.Slug); // its worktree is gone: so are its log and its history here
                 lock (_publishing)
                 {
                     if (_announced.TryGetValue(runner.Worktree.Path, out var announced) && announced.Runner == runner)
@@ -247,7 +253,17 @@ internal sealed class Supervisor : IAsyncDisposable
                 }
             }
 
-            Publish(snapshot);
+            lock (_publishing)
+            {
+                foreach (var runner in added)
+                {
+                    Announce(runner, runner.Status); // Pending, recorded before any snapshot shows it
+                }
+
+                _applied = snapshot;
+                Publish(snapshot);
+            }
+
             foreach (var runner in added)
             {
                 runner.Start();
@@ -265,15 +281,27 @@ internal sealed class Supervisor : IAsyncDisposable
         // 'grove wait' in other processes) is what snapshots show, never older, never newer.
         lock (_publishing)
         {
-            _announced[runner.Worktree.Path] = (runner, status);
-            SupervisorLog.StateChanged(_logger, runner.Worktree.Slug, status.State, status.Reason);
-            _runs.Save(new RunRecord(runner.Worktree.Path, runner.Worktree.Slug, status.State, status.Reason, status.Process, _time.GetUtcNow()));
-            var snapshot = _watcher?.Current;
-            if (snapshot is not null)
+            Announce(runner, status);
+            // The worktrees as last reconciled, not the watcher's newest list: a worktree the runners
+            // have not caught up with yet (no runner, or one still stopping) is never shown wrong.
+            if (_applied is { } applied)
             {
-                Publish(snapshot);
+                Publish(applied);
             }
         }
+    }
+
+    /// <summary>Records a runner's state in the state store and for the snapshots. Called under the publishing lock.</summary>
+    private void Announce(WorktreeRunner runner, AppStatus status)
+    {
+        _announced[runner.Worktree.Path] = (runner, status);
+        SupervisorLog.StateChanged(_logger, runner.Worktree.Slug, status.State, status.Reason);
+        _runs.Save(new RunRecord(runner.Worktree.Path, runner.Worktree.Slug, status.State, status.Reason, status.Process, _time.GetUtcNow())
+        {
+            Step = status.Step,
+            StartedAt = status.StartedAt,
+            Database = status.Database,
+        });
     }
 
     /// <summary>Publishes the discovered worktrees overlaid with their runners' states.</summary>
@@ -285,10 +313,11 @@ internal sealed class Supervisor : IAsyncDisposable
             RepositorySnapshot next;
             lock (_gate)
             {
+                // A runner's last announced state (a retired one's too, while it stops); every runner
+                // is announced before the snapshot that first holds its worktree.
                 var worktrees = discovered.Worktrees.Select(w =>
-                    _runners.TryGetValue(w.Path, out var runner) && SameIdentity(runner.Worktree, w)
-                        ? Overlay(w, _announced.TryGetValue(w.Path, out var announced) && announced.Runner == runner ? announced.Status : new AppStatus(WorktreeState.Pending, null, null))
-                        : w);
+                    _announced.TryGetValue(w.Path, out var announced) && SameIdentity(announced.Runner.Worktree, w) ? Overlay(w, announced.Status)
+                    : w);
                 next = discovered with { Worktrees = [.. worktrees], TakenAt = _time.GetUtcNow(), DatabaseServer = _databaseServer() };
             }
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Grove.Supervision;
 
-/// <summary>The supervisor's and the watcher's own log messages (worktree paths and states; never a secret).</summary>
+/// <summary>The supervisor's own log messages (worktree paths and states; never a secret).</summary>
 internal static partial class SupervisorLog
 {
     [LoggerMessage(10, LogLevel.Error, "Grove could not bring the apps in line with the worktrees (it goes on with the next change)")]
@@ -13,10 +13,4 @@ internal static partial class SupervisorLog
 
     [LoggerMessage(12, LogLevel.Debug, "{Slug}: {State} {Reason}")]
     public static partial void StateChanged(ILogger logger, string slug, Worktrees.WorktreeState state, string? reason);
-
-    [LoggerMessage(13, LogLevel.Warning, "The worktrees could not be read again (the last good list is kept): {Reason}")]
-    public static partial void WatchFailed(ILogger logger, string reason);
-
-    [LoggerMessage(14, LogLevel.Information, "The worktrees can be read again")]
-    public static partial void WatchRecovered(ILogger logger);
 }

@@ -131,7 +131,7 @@ internal sealed class WorktreeWatcher : IAsyncDisposable
             var next = await _catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
             if (LastError is not null && Logger is not null)
             {
-                Supervision.SupervisorLog.WatchRecovered(Logger);
+                WatcherLog.WatchRecovered(Logger);
             }
 
             LastError = null;
@@ -141,7 +141,7 @@ internal sealed class WorktreeWatcher : IAsyncDisposable
         {
             if (LastError?.Message != ex.Message && Logger is not null)
             {
-                Supervision.SupervisorLog.WatchFailed(Logger, ex.Message);
+                WatcherLog.WatchFailed(Logger, ex.Message);
             }
 
             LastError = ex;

@@ -1,10 +1,10 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Grove.Processes;
+using Grove.Hosting;
 using Grove.State;
-using Grove.Supervision;
 
-namespace Grove.Hosting;
+namespace Grove.Supervision;
 
 /// <summary>
 /// Every worktree's log lines for live readers: a bounded history per slug (the log file's last

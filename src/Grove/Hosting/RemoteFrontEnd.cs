@@ -3,46 +3,46 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Grove.Contracts;
-using Grove.State;
 using Grove.Worktrees;
 
-namespace Grove.Cli;
+namespace Grove.Hosting;
 
 /// <summary>
-/// The repository's running <c>grove up</c>, reached through the agent API on its gateway
-/// (found by the port it recorded in the state store): the CLI verbs that act on it use this.
+/// The front end (<c>grove up</c> or an AppHost) that runs the repository's apps in another
+/// process, reached through the agent API on its gateway (found by the port it recorded in the
+/// state store): a host that runs no apps itself forwards its commands here.
 /// </summary>
-internal sealed class RunningUp : IDisposable
+internal sealed class RemoteFrontEnd : IDisposable
 {
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(30);
     private readonly HttpClient _http;
     private readonly SupervisorRecord _supervisor;
 
-    private RunningUp(SupervisorRecord supervisor, int port)
+    private RemoteFrontEnd(SupervisorRecord supervisor, int port)
     {
         _supervisor = supervisor;
         _http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/_grove/"), Timeout = Timeout.InfiniteTimeSpan };
     }
 
     /// <summary>The running <c>grove up</c>, or null when none runs.</summary>
-    public static RunningUp? TryFind(WorktreeCatalog catalog)
+    public static RemoteFrontEnd? TryFind(RunStore runs)
     {
-        ArgumentNullException.ThrowIfNull(catalog);
-        var supervisor = new Supervision.RunStore(catalog.Store).LiveSupervisor();
+        ArgumentNullException.ThrowIfNull(runs);
+        var supervisor = runs.LiveSupervisor();
         if (supervisor is null)
         {
             return null;
         }
 
         return supervisor.GatewayPort is { } port
-            ? new RunningUp(supervisor, port)
+            ? new RemoteFrontEnd(supervisor, port)
             : throw new GroveException(
                 $"the running 'grove up' (process {supervisor.Process.Pid}) recorded no gateway port, so it cannot be reached",
                 "stop it and start 'grove up' again with this version of grove");
     }
 
     /// <summary>The running <c>grove up</c>; a clear error when none runs.</summary>
-    public static RunningUp Find(WorktreeCatalog catalog) => TryFind(catalog) ?? throw new GroveException(
+    public static RemoteFrontEnd Find(RunStore runs) => TryFind(runs) ?? throw new GroveException(
         "no 'grove up' runs for this repository",
         "start it with 'grove up' (in another terminal or in the background)");
 
@@ -55,7 +55,7 @@ internal sealed class RunningUp : IDisposable
         {
             // Should grove up read it only after this command has given up (it was frozen), it does nothing.
             var request = new HttpRequestMessage(HttpMethod.Post, $"worktrees/{Uri.EscapeDataString(slug)}/{verb}");
-            request.Headers.Add(Gateway.Api.ApiHeaders.Expires, (DateTimeOffset.UtcNow + AnswerTimeout).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+            request.Headers.Add(ApiHeaders.Expires, (DateTimeOffset.UtcNow + AnswerTimeout).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
             using var response = await SendAsync(request, limit.Token).ConfigureAwait(false);
             var (text, fix) = await MessageAsync(response, limit.Token).ConfigureAwait(false);
             return response.IsSuccessStatusCode ? text : throw new GroveException(text, fix);

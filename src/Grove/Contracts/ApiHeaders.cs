@@ -1,7 +1,7 @@
-namespace Grove.Gateway.Api;
+namespace Grove.Contracts;
 
 /// <summary>Request headers the agent API understands.</summary>
-public static class ApiHeaders
+internal static class ApiHeaders
 {
     /// <summary>
     /// The time (Unix milliseconds) after which the sender of a POST has given up: a request read
