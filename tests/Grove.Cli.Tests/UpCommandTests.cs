@@ -287,6 +287,25 @@ public class UpCommandTests
     }
 
     [Fact]
+    public async Task Rm_WhileUpRunsItsApp_StopsTheAppBeforeItsFolderGoes()
+    {
+        using var repo = AppRepository.Create("--record-stop");
+        repo.AddWorktree("feature/term");
+        var record = Path.Combine(AppContext.BaseDirectory, "stopped-feature-term.txt");
+        File.Delete(record);
+        var output = new List<string>();
+        await using var up = await StartUpAsync(repo, output);
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "feature-term", "--timeout", "90");
+
+        var removed = await GroveCli.SucceedAsync(repo.Primary, "rm", "feature-term");
+
+        Assert.Contains("removed", removed, StringComparison.Ordinal);
+        Assert.Equal("folder exists=True", File.ReadAllText(record)); // stopped first, then removed
+        Signals(up.Identity.Pid);
+        await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task Up_SecondInstance_RefusedWhileFirstRuns()
     {
         using var repo = AppRepository.Create();

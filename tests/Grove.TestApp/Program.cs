@@ -3,7 +3,8 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 
 // Flags: --ignore-sigterm, --exit <code> (exit at once), --exit-after <ms> <code>,
-// --unhealthy (health answers 503), --spawn-child (leaves a 'sleep' child in its process group).
+// --unhealthy (health answers 503), --spawn-child (leaves a 'sleep' child in its process group),
+// --record-stop (when stopped, writes beside this program whether its worktree folder still existed).
 var flags = args.ToList();
 string? Value(string flag, int offset = 1) => flags.IndexOf(flag) is var i and >= 0 && i + offset < flags.Count ? flags[i + offset] : null;
 
@@ -36,6 +37,14 @@ if (ignoreTerm is not null)
 }
 
 var app = builder.Build();
+if (flags.Contains("--record-stop"))
+{
+    var folder = Environment.CurrentDirectory;
+    app.Lifetime.ApplicationStopping.Register(() => File.WriteAllText(
+        Path.Combine(AppContext.BaseDirectory, $"stopped-{Environment.GetEnvironmentVariable("GROVE_SLUG")}.txt"),
+        $"folder exists={Directory.Exists(folder)}"));
+}
+
 var unhealthy = flags.Contains("--unhealthy");
 app.MapGet("/", () => $"branch={Environment.GetEnvironmentVariable("GROVE_BRANCH")} slug={Environment.GetEnvironmentVariable("GROVE_SLUG")} port={Environment.GetEnvironmentVariable("PORT")} pid={Environment.ProcessId}");
 app.MapGet("/health", () => unhealthy ? Results.StatusCode(503) : Results.Ok("healthy"));
