@@ -70,6 +70,10 @@ internal sealed class WorktreeRunner : IAsyncDisposable
                 // Shown at once, so 'grove start x && grove wait x' waits for the new run.
                 Set(WorktreeState.Pending, requested);
             }
+            else
+            {
+                Log.Write("grove", requested); // logged when asked, not when carried out (after the app stopped)
+            }
         }
     }
 
@@ -416,7 +420,6 @@ internal sealed class WorktreeRunner : IAsyncDisposable
     /// <summary>Notes a command taken from the queue; returns whether the app should run.</summary>
     private bool Apply(WorktreeCommand command)
     {
-        Log.Write("grove", $"{command.Verb()} requested");
         if (command is WorktreeCommand.Reinstall or WorktreeCommand.ResetDatabase)
         {
             _forced.Add(command);
@@ -437,8 +440,13 @@ internal sealed class WorktreeRunner : IAsyncDisposable
                 return;
             }
 
+            var previous = Volatile.Read(ref _status);
             Volatile.Write(ref _status, next);
-            Log.Write("grove", reason is null ? $"state {state}" : $"state {state}: {reason}");
+            if (previous.State != state || previous.Reason != reason)
+            {
+                Log.Write("grove", reason is null ? $"state {state}" : $"state {state}: {reason}"); // not again when only the process or step changed
+            }
+
             _changed(this, next);
         }
     }
