@@ -76,8 +76,11 @@ internal sealed class CliContext
     }
 
     /// <summary>The engine for this repository, opened (no app runs); the caller disposes it (which stops a database server it started).</summary>
-    public Task<Hosting.GroveHost> OpenHostAsync(CancellationToken cancellationToken, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null) =>
-        Hosting.GroveHost.OpenAsync(new Hosting.GroveHostOptions { RepositoryPath = StartDirectory, LoggerFactory = loggers }, cancellationToken);
+    public Task<Hosting.GroveHost> OpenHostAsync(CancellationToken cancellationToken, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Hosting.GroveHost.Open(new Hosting.GroveHostOptions { RepositoryPath = StartDirectory, LoggerFactory = loggers }, Location, Catalog.Git));
+    }
 
     /// <summary>The repository's database manager; the caller disposes it (which stops a server it started).</summary>
     public DatabaseManager Databases() => new(Location.CommonGitDirectory);

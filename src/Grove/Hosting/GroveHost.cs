@@ -75,6 +75,15 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         return new GroveHost(options, location, git);
     }
 
+    /// <summary>Like <see cref="OpenAsync"/>, for a caller that has found the repository already (the CLI).</summary>
+    internal static GroveHost Open(GroveHostOptions options, RepositoryLocation location, Git git)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(location);
+        ArgumentNullException.ThrowIfNull(git);
+        return new GroveHost(options, location, git);
+    }
+
     /// <summary>
     /// Claims the repository (one front end runs its apps at a time: a clear error names the one
     /// that does), stops what a killed predecessor left running, and starts every worktree's app.
@@ -395,7 +404,7 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         {
             if (command.WhyNot(worktree) is { } why)
             {
-                return CommandResult.Refused(why) with { Worktree = worktree };
+                return CommandResult.Refused(why, command == WorktreeCommand.Start ? $"restart it with 'grove restart {worktree.Slug}'" : $"start it with 'grove start {worktree.Slug}'") with { Worktree = worktree };
             }
 
             _supervisor.Execute(worktree.Path, command);
