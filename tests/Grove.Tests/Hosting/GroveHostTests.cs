@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Grove.Tests.Supervision;
 using Grove.Hosting;
 using Grove.Processes;
 using Grove.Supervision;
@@ -9,13 +10,8 @@ namespace Grove.Tests.Hosting;
 
 public class GroveHostTests
 {
-    private static readonly TimeSpan Healthy = TimeSpan.FromSeconds(60);
-    private static readonly SupervisorOptions Fast = new()
-    {
-        StopGrace = TimeSpan.FromSeconds(2),
-        RestartBackoff = TimeSpan.FromMilliseconds(100),
-        HealthInterval = TimeSpan.FromMilliseconds(300),
-    };
+    private static readonly TimeSpan Healthy = TestSupervision.Healthy;
+    private static readonly SupervisorOptions Fast = TestSupervision.Fast;
 
     private static CancellationToken Within(TimeSpan limit) => Bounded.Token(limit);
 

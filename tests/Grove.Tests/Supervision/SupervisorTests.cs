@@ -11,13 +11,8 @@ namespace Grove.Tests.Supervision;
 
 public class SupervisorTests
 {
-    private static readonly TimeSpan Healthy = TimeSpan.FromSeconds(60);
-    private static readonly SupervisorOptions Fast = new()
-    {
-        StopGrace = TimeSpan.FromSeconds(2),
-        RestartBackoff = TimeSpan.FromMilliseconds(100),
-        HealthInterval = TimeSpan.FromMilliseconds(300),
-    };
+    private static readonly TimeSpan Healthy = TestSupervision.Healthy;
+    private static readonly SupervisorOptions Fast = TestSupervision.Fast;
 
     private static CancellationToken Within(TimeSpan limit) => Bounded.Token(limit);
 
