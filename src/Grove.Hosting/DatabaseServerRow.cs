@@ -1,5 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
-using Grove.Hosting;
+using Grove.Worktrees;
 
 namespace Grove.Dashboard;
 

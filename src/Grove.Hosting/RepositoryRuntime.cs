@@ -23,6 +23,7 @@ internal sealed class RepositoryRuntime : IAsyncDisposable
     private readonly ResourceNotificationService _notifications;
     private readonly ResourceLoggerService _logs;
     private readonly ILogger _logger;
+    private readonly ILogger _console;
     private readonly CancellationTokenSource _stop = new();
     private readonly DatabaseServerRow _databaseServer;
     private Task _run = Task.CompletedTask;
@@ -37,6 +38,7 @@ internal sealed class RepositoryRuntime : IAsyncDisposable
         _notifications = services.GetRequiredService<ResourceNotificationService>();
         _logs = services.GetRequiredService<ResourceLoggerService>();
         _logger = _logs.GetLogger(repository);
+        _console = services.GetRequiredService<ILoggerFactory>().CreateLogger("Grove.Hosting");
         _databaseServer = new DatabaseServerRow($"{repository.Name}-postgres", repository.Name, _notifications);
     }
 
@@ -51,7 +53,7 @@ internal sealed class RepositoryRuntime : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            Log.SlowStop(_logger, _repository.RepositoryPath, StopLimit);
+            Log.SlowStop(_console, _repository.RepositoryPath, StopLimit);
         }
 
         if (_rows is not null)
@@ -83,7 +85,7 @@ internal sealed class RepositoryRuntime : IAsyncDisposable
             var model = _services.GetRequiredService<DistributedApplicationModel>();
             var reserved = new HashSet<string>(model.Resources.Select(r => r.Name), StringComparer.OrdinalIgnoreCase) { _databaseServer.Name };
 
-            _host = new GroveHost(new GroveHostOptions
+            _host = await GroveHost.OpenAsync(new GroveHostOptions
             {
                 RepositoryPath = _repository.RepositoryPath,
                 FrontEnd = "AppHost",
@@ -91,14 +93,17 @@ internal sealed class RepositoryRuntime : IAsyncDisposable
                 DatabaseConnectionString = await DatabaseConnectionStringAsync(cancellationToken).ConfigureAwait(false),
                 LoggerFactory = _services.GetRequiredService<ILoggerFactory>(),
                 Time = TimeProvider.System,
-            });
+            }, cancellationToken).ConfigureAwait(false);
             _rows = new WorktreeRows(_repository, _host, _notifications, _logs, _logger, reserved);
 
-            var gatewayOptions = _host.GatewayOptions with { Port = _repository.GatewayPort ?? _host.GatewayOptions.Port };
+            // The gateway first, as grove up does: a taken gateway port fails before any app starts.
+            var config = await _host.RepositoryConfigAsync(cancellationToken).ConfigureAwait(false);
+            var gatewayOptions = new GatewayOptions { Port = _repository.GatewayPort ?? config.GatewayPort, ExtraHostNames = config.GatewayHosts };
             _gateway = await GatewayServer.StartAsync(_host, gatewayOptions, cancellationToken).ConfigureAwait(false);
             await PublishGatewayAsync(_gateway.Url).ConfigureAwait(false);
-            await _host.StartAsync(_gateway.Port, cancellationToken).ConfigureAwait(false);
-            Log.Started(_logger, _host.Current.Worktrees.Length, _repository.RepositoryPath, _gateway.Url);
+            var first = await _host.StartAsync(_gateway.Port, cancellationToken).ConfigureAwait(false);
+            Log.Started(_logger, first.Worktrees.Length, _repository.RepositoryPath, _gateway.Url);
+            Log.Started(_console, first.Worktrees.Length, _repository.RepositoryPath, _gateway.Url);
 
             string? configError = null;
             await foreach (var snapshot in _host.WatchAsync(cancellationToken).ConfigureAwait(false))
@@ -142,6 +147,7 @@ internal sealed class RepositoryRuntime : IAsyncDisposable
         else
         {
             Log.ConfigError(_logger, configError);
+            Log.ConfigError(_console, configError);
             await PublishRepositoryAsync(new("Config error", KnownResourceStateStyles.Error), reason: $"grove.json: {configError}").ConfigureAwait(false);
         }
     }
@@ -149,6 +155,7 @@ internal sealed class RepositoryRuntime : IAsyncDisposable
     private async Task FailAsync(string reason)
     {
         Log.CannotRun(_logger, _repository.RepositoryPath, reason);
+        Log.CannotRun(_console, _repository.RepositoryPath, reason);
         await PublishRepositoryAsync(new(KnownResourceStates.FailedToStart, KnownResourceStateStyles.Error), reason).ConfigureAwait(false);
         await PublishGatewayStateAsync(new(KnownResourceStates.Exited, KnownResourceStateStyles.Info)).ConfigureAwait(false);
     }
@@ -175,12 +182,15 @@ internal sealed class RepositoryRuntime : IAsyncDisposable
     private Task PublishRepositoryAsync(ResourceStateSnapshot state, string? reason = null)
     {
         _repositoryState = state;
-        return _notifications.PublishUpdateAsync(_repository, s => s with
+        return _notifications.PublishUpdateAsync(_repository, s =>
         {
-            State = state,
-            StartTimeStamp = s.StartTimeStamp ?? (state.Text == KnownResourceStates.Starting ? DateTime.UtcNow : null),
-            Properties = s.Properties.RemoveAll(p => p.Name == "grove.reason")
-                .AddRange(reason is null ? [] : [new ResourcePropertySnapshot("grove.reason", reason) { DisplayName = "Reason", IsHighlighted = true }]),
+            var properties = s.Properties.RemoveAll(p => p.Name == "grove.reason");
+            return s with
+            {
+                State = state,
+                StartTimeStamp = s.StartTimeStamp ?? (state.Text == KnownResourceStates.Starting ? DateTime.UtcNow : null),
+                Properties = reason is null ? properties : properties.Add(new ResourcePropertySnapshot("grove.reason", reason) { DisplayName = "Reason", IsHighlighted = true }),
+            };
         });
     }
 

@@ -41,8 +41,8 @@ internal sealed class WorktreeLogPump : IAsyncDisposable
         {
             await foreach (var line in host.WatchLogsAsync(slug, History, cancellationToken).ConfigureAwait(false))
             {
-                var level = line.Stream == LogStream.Stderr ? LogLevel.Error : LogLevel.Information;
-                Log.Line(resourceLogger, level, line.Stream == LogStream.Grove ? $"[grove] {line.Text}" : line.Text);
+                var level = line.Source == LogSource.Stderr ? LogLevel.Error : LogLevel.Information;
+                Log.Line(resourceLogger, level, line.Source == LogSource.Grove ? $"[grove] {line.Text}" : line.Text);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -94,7 +94,7 @@ internal sealed class WorktreeRows : IAsyncDisposable
             {
                 resource = new WorktreeResource(NameFor(slug), _repository);
                 resource.Annotations.Add(new ResourceIconAnnotation("Branch", IconVariant.Regular));
-                WorktreeCommands.AddTo(resource, _host);
+                DashboardCommands.AddTo(resource, _host);
                 _bySlug[slug] = resource;
             }
 

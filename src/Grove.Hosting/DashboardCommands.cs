@@ -9,11 +9,11 @@ namespace Grove.Dashboard;
 /// its result (a refused or failed command shows its reason). Each is enabled only in the states
 /// where it makes sense.
 /// </summary>
-internal static class WorktreeCommands
+internal static class DashboardCommands
 {
-    public const string Restart = KnownResourceCommands.RestartCommand;
-    public const string Stop = KnownResourceCommands.StopCommand;
-    public const string Start = KnownResourceCommands.StartCommand;
+    public static readonly string Restart = KnownResourceCommands.RestartCommand;
+    public static readonly string Stop = KnownResourceCommands.StopCommand;
+    public static readonly string Start = KnownResourceCommands.StartCommand;
     public const string Reinstall = "grove-reinstall";
     public const string ResetDatabase = "grove-reset-database";
     public const string Remove = "grove-remove-worktree";
@@ -24,25 +24,25 @@ internal static class WorktreeCommands
         ArgumentNullException.ThrowIfNull(host);
 
         Add(resource, Restart, "Restart", "Stop the app and start it again", "ArrowCounterclockwise", highlighted: true,
-            state => state is WorktreeState.Running or WorktreeState.Unhealthy or WorktreeState.Starting or WorktreeState.Exited or WorktreeState.Failed,
-            ct => host.ExecuteAsync(resource.Slug, WorktreeCommand.Restart, ct));
+            w => Fits(WorktreeCommand.Restart, w) && w.State is not (WorktreeState.Stopped or WorktreeState.Stopping),
+            ct => host.ExecuteAsync(resource.Slug, WorktreeCommand.Restart, waitForEffect: true, ct));
         Add(resource, Stop, "Stop", "Stop the app (it stays stopped until started)", "Stop", highlighted: true,
-            state => state is not (WorktreeState.Stopped or WorktreeState.Stopping or WorktreeState.Failed),
-            ct => host.ExecuteAsync(resource.Slug, WorktreeCommand.Stop, ct));
+            w => Fits(WorktreeCommand.Stop, w) && w.State != WorktreeState.Stopping,
+            ct => host.ExecuteAsync(resource.Slug, WorktreeCommand.Stop, waitForEffect: true, ct));
         Add(resource, Start, "Start", "Start the app", "Play", highlighted: true,
-            state => state is WorktreeState.Stopped or WorktreeState.Failed,
-            ct => host.ExecuteAsync(resource.Slug, WorktreeCommand.Start, ct));
+            w => Fits(WorktreeCommand.Start, w),
+            ct => host.ExecuteAsync(resource.Slug, WorktreeCommand.Start, waitForEffect: true, ct));
         Add(resource, Reinstall, "Reinstall", "Stop the app, install its dependencies afresh and start it", "ArrowDownload", highlighted: false,
-            state => state is not (WorktreeState.Stopping or WorktreeState.Installing),
-            ct => host.ExecuteAsync(resource.Slug, WorktreeCommand.Reinstall, ct));
+            w => Fits(WorktreeCommand.Reinstall, w) && w.State is not (WorktreeState.Stopping or WorktreeState.Installing),
+            ct => host.ExecuteAsync(resource.Slug, WorktreeCommand.Reinstall, waitForEffect: true, ct));
         Add(resource, ResetDatabase, "Reset database", "Replace its database by a fresh branch of the template", "DatabaseArrowDown", highlighted: false,
-            state => state is not (WorktreeState.Stopping or WorktreeState.BranchingDatabase),
-            ct => host.ExecuteAsync(resource.Slug, WorktreeCommand.ResetDatabase, ct),
+            w => Fits(WorktreeCommand.ResetDatabase, w) && w.State is not (WorktreeState.Stopping or WorktreeState.BranchingDatabase),
+            ct => host.ExecuteAsync(resource.Slug, WorktreeCommand.ResetDatabase, waitForEffect: true, ct),
             confirmation: "Replace this worktree's database by a fresh copy of the template? Its data is lost.",
             visible: w => w.Database is not null);
         Add(resource, Remove, "Remove worktree", "Stop the app, remove the worktree's folder and drop its database", "Delete", highlighted: false,
             _ => true,
-            ct => host.RemoveWorktreeAsync(new RemoveWorktreeRequest(resource.Slug), ct),
+            ct => host.RemoveWorktreeAsync(new RemoveWorktreeRequest(resource.Slug), progress: null, ct),
             confirmation: "Remove this worktree (its folder, its port and its database)? Grove refuses when it has uncommitted or untracked changes.",
             visible: w => !w.IsPrimary);
     }
@@ -54,7 +54,7 @@ internal static class WorktreeCommands
         string description,
         string icon,
         bool highlighted,
-        Func<WorktreeState, bool> enabled,
+        Func<WorktreeSnapshot, bool> enabled,
         Func<CancellationToken, Task<CommandResult>> execute,
         string? confirmation = null,
         Func<WorktreeSnapshot, bool>? visible = null)
@@ -64,7 +64,7 @@ internal static class WorktreeCommands
             displayName: displayName,
             updateState: _ => resource.Latest is not { } latest ? ResourceCommandState.Hidden
                 : visible is not null && !visible(latest) ? ResourceCommandState.Hidden
-                : enabled(latest.State) ? ResourceCommandState.Enabled
+                : enabled(latest) ? ResourceCommandState.Enabled
                 : ResourceCommandState.Disabled,
             executeCommand: context => RunAsync(execute, context.CancellationToken),
             displayDescription: description,
@@ -91,6 +91,9 @@ internal static class WorktreeCommands
             return CommandResults.Canceled();
         }
     }
+
+    /// <summary>The engine's own rule (<see cref="WorktreeCommands.WhyNot"/>): the dashboard greys out what the host would refuse.</summary>
+    private static bool Fits(WorktreeCommand command, WorktreeSnapshot worktree) => command.WhyNot(worktree) is null;
 
     private static string Describe(string message, string? fix) => fix is null ? message : $"{message}. Fix: {fix}";
 }
