@@ -57,6 +57,10 @@ internal sealed class CliContext
             "grove.json configures no database",
             "add a \"database\" section to grove.json, for example { \"provider\": \"sqlite\", \"name\": \"app\", \"seed\": \"db/seed.sql\" }");
 
+    /// <summary>The engine for this repository, opened (no app runs); the caller disposes it (which stops a database server it started).</summary>
+    public Task<Hosting.GroveHost> OpenHostAsync(CancellationToken cancellationToken) =>
+        Hosting.GroveHost.OpenAsync(new Hosting.GroveHostOptions { RepositoryPath = StartDirectory }, cancellationToken);
+
     /// <summary>The repository's database manager; the caller disposes it (which stops a server it started).</summary>
     public DatabaseManager Databases() => new(Location.CommonGitDirectory);
 

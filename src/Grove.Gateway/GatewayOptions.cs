@@ -9,9 +9,6 @@ public sealed record GatewayOptions
     /// <summary>Extra host names (besides localhost, 127.0.0.1 and [::1]) that reach the gateway's own pages.</summary>
     public IReadOnlyList<string> ExtraHostNames { get; init; } = [];
 
-    /// <summary>A worktree's database as <c>grove ls --json</c> shows it (null: none), for the agent API and landing page.</summary>
-    public Func<Worktrees.WorktreeSnapshot, Databases.DatabaseBranch?> Database { get; init; } = _ => null;
-
     /// <summary>How long a backend may stay silent before the gateway answers 504.</summary>
     public TimeSpan BackendTimeout { get; init; } = TimeSpan.FromSeconds(100);
 }

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Grove.Gateway.Api;
 using Grove.Gateway.Pages;
 using Grove.Gateway.Routing;
-using Grove.Supervision;
+using Grove.Hosting;
 using Grove.Worktrees;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -26,15 +26,13 @@ public sealed class GatewayServer : IAsyncDisposable
 {
     private const string OwnHost = "localhost";
     private readonly WebApplication _app;
-    private readonly IAppHost _host;
-    private readonly EventHandler<RepositorySnapshot> _onChanged;
+    private readonly RouteFollower _routes;
     private readonly AppForwarder _forwarder;
 
-    private GatewayServer(WebApplication app, IAppHost host, EventHandler<RepositorySnapshot> onChanged, AppForwarder forwarder, int port)
+    private GatewayServer(WebApplication app, RouteFollower routes, AppForwarder forwarder, int port)
     {
         _app = app;
-        _host = host;
-        _onChanged = onChanged;
+        _routes = routes;
         _forwarder = forwarder;
         Port = port;
     }
@@ -44,7 +42,7 @@ public sealed class GatewayServer : IAsyncDisposable
     /// <summary>The landing page.</summary>
     public Uri Url => new($"http://localhost:{Port}/");
 
-    public static async Task<GatewayServer> StartAsync(IAppHost host, GatewayOptions options, CancellationToken cancellationToken = default)
+    public static async Task<GatewayServer> StartAsync(IGroveHost host, GatewayOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(options);
@@ -64,9 +62,7 @@ public sealed class GatewayServer : IAsyncDisposable
         var app = builder.Build();
 
         var routes = new RouteTable();
-        EventHandler<RepositorySnapshot> onChanged = (_, _) => routes.Refresh(host);
-        host.Changed += onChanged; // first, so no change between the first table and the subscription is missed
-        routes.Refresh(host);
+        var follower = RouteFollower.Start(host, routes);
         var forwarder = new AppForwarder(app.Services.GetRequiredService<IHttpForwarder>(), options.BackendTimeout);
         var policy = new HostPolicy(options.ExtraHostNames);
         var port = options.Port;
@@ -74,7 +70,7 @@ public sealed class GatewayServer : IAsyncDisposable
         app.UseRouting(); // after the guard: only the gateway's own host reaches routing
         var own = app.MapGroup(string.Empty).RequireHost(OwnHost);
         own.MapGet("/", () => Results.Content(LandingPage.Render(), "text/html; charset=utf-8"));
-        AgentApi.Map(own, host, worktree => Contracts.WorktreeJson.From(worktree, options.Database(worktree)));
+        AgentApi.Map(own, host);
         own.MapFallback("/_grove/{**rest}", () => Results.Json(new Api.Message("no such agent API path", "see the README's Agent API table: /_grove/worktrees, /_grove/events"), Api.GatewayJson.Default.Message, statusCode: StatusCodes.Status404NotFound));
         app.MapFallback((HttpContext context) => UnknownHost(context, host, port));
 
@@ -84,7 +80,7 @@ public sealed class GatewayServer : IAsyncDisposable
         }
         catch (IOException ex)
         {
-            host.Changed -= onChanged;
+            await follower.DisposeAsync().ConfigureAwait(false);
             forwarder.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
             throw new GroveException(
@@ -95,12 +91,12 @@ public sealed class GatewayServer : IAsyncDisposable
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .Select(a => new Uri(a).Port).First();
         port = bound;
-        return new GatewayServer(app, host, onChanged, forwarder, bound);
+        return new GatewayServer(app, follower, forwarder, bound);
     }
 
     public async ValueTask DisposeAsync()
     {
-        _host.Changed -= _onChanged;
+        await _routes.DisposeAsync().ConfigureAwait(false);
         using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await _app.StopAsync(grace.Token).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
@@ -111,7 +107,7 @@ public sealed class GatewayServer : IAsyncDisposable
     /// Refuses foreign hosts, serves the gateway's own host through routing, and forwards worktree
     /// hosts to their apps (or answers for worktrees that are unknown or not running).
     /// </summary>
-    private static async Task GuardAsync(HttpContext context, RequestDelegate next, HostPolicy policy, RouteTable routes, AppForwarder forwarder, IAppHost host, int port)
+    private static async Task GuardAsync(HttpContext context, RequestDelegate next, HostPolicy policy, RouteTable routes, AppForwarder forwarder, IGroveHost host, int port)
     {
         var (kind, slug) = policy.Classify(context.Request.Host.Host);
         if (kind == HostKind.Refused)
@@ -189,7 +185,7 @@ public sealed class GatewayServer : IAsyncDisposable
                 || uri.Port != request.HttpContext.Connection.LocalPort);
     }
 
-    private static IResult UnknownHost(HttpContext context, IAppHost host, int port) =>
+    private static IResult UnknownHost(HttpContext context, IGroveHost host, int port) =>
         Results.Content(StatusPages.UnknownHost(context.Request.Host.Value ?? string.Empty, host.Current, GatewayPort(context, port)), "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
 
     private static int GatewayPort(HttpContext context, int configured) => context.Connection.LocalPort is > 0 and var local ? local : configured;

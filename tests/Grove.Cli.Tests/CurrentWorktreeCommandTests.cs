@@ -1,3 +1,4 @@
+using Grove.Hosting;
 using Grove.Processes;
 
 namespace Grove.Cli.Tests;

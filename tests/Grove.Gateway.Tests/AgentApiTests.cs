@@ -1,3 +1,4 @@
+using Grove.Hosting;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -72,7 +73,7 @@ public class AgentApiTests
         using var badVerb = await http.PostAsync(new Uri("/_grove/worktrees/alpha/explode", UriKind.Relative), null, Ct);
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        Assert.Equal(("alpha", RunnerCommand.Restart), Assert.Single(host.Commands));
+        Assert.Equal(("alpha", WorktreeCommand.Restart), Assert.Single(host.Commands));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, badVerb.StatusCode);
     }
@@ -94,18 +95,15 @@ public class AgentApiTests
         Assert.Equal(HttpStatusCode.RequestTimeout, expired.StatusCode);
         Assert.Contains("nothing was done", await expired.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        Assert.Equal(("alpha", RunnerCommand.ResetDatabase), Assert.Single(host.Commands));
+        Assert.Equal(("alpha", WorktreeCommand.ResetDatabase), Assert.Single(host.Commands));
     }
 
     [Fact]
     public async Task Worktree_ByBranchWithEscapedSlash_AndWithItsDatabase()
     {
-        var options = new GatewayOptions
-        {
-            Port = 0,
-            Database = w => w.Slug == "alpha" ? new Databases.DatabaseBranch(Configuration.DatabaseProvider.Sqlite, "alpha.db", [], "Data Source=/s/alpha.db") : null,
-        };
-        var (host, gateway, http) = await StartAsync(options, InMemoryHost.Worktree("alpha", 4100), InMemoryHost.Worktree("beta", 4200));
+        var options = new GatewayOptions { Port = 0 };
+        var alphaWithDatabase = InMemoryHost.Worktree("alpha", 4100) with { Database = new Worktrees.WorktreeDatabase("sqlite", "alpha.db", "Data Source=/s/alpha.db") };
+        var (host, gateway, http) = await StartAsync(options, alphaWithDatabase, InMemoryHost.Worktree("beta", 4200));
         await using var _ = gateway;
         using var __ = http;
 
@@ -118,7 +116,7 @@ public class AgentApiTests
         Assert.Equal("sqlite", alpha.GetProperty("database").GetProperty("provider").GetString());
         Assert.Equal(JsonValueKind.Null, list.RootElement.EnumerateArray().Single(w => w.GetProperty("slug").GetString() == "beta").GetProperty("database").ValueKind);
         Assert.Equal(HttpStatusCode.Accepted, restart.StatusCode);
-        Assert.Equal(("feature/beta", RunnerCommand.Restart), Assert.Single(host.Commands));
+        Assert.Equal(("feature/beta", WorktreeCommand.Restart), Assert.Single(host.Commands));
     }
 
     [Fact]
@@ -127,7 +125,7 @@ public class AgentApiTests
         using var folder = new TempFolder();
         var (host, gateway, http) = await StartAsync(InMemoryHost.Worktree("alpha", 4100));
         host.LogFolder = folder.Path;
-        await File.WriteAllLinesAsync(Path.Combine(folder.Path, "alpha.log"), Enumerable.Range(1, 50).Select(i => $"line {i}"), Ct);
+        await File.WriteAllLinesAsync(Path.Combine(folder.Path, "alpha.log"), Enumerable.Range(1, 50).Select(i => $"2026-12-01T10:00:{i % 60:00}.000Z [{(i % 2 == 0 ? "out" : "err")}] line {i}"), Ct);
         await using var _ = gateway;
         using var __ = http;
 
@@ -136,7 +134,7 @@ public class AgentApiTests
         using var negative = await http.GetAsync(new Uri("/_grove/worktrees/alpha/logs?tail=-3", UriKind.Relative), Ct);
         using var badWait = await http.GetAsync(new Uri("/_grove/worktrees/alpha/wait?timeout=soon", UriKind.Relative), Ct);
 
-        Assert.Equal("line 48\nline 49\nline 50\n", tail);
+        Assert.Equal("2026-12-01T10:00:48.000Z [out] line 48\n2026-12-01T10:00:49.000Z [err] line 49\n2026-12-01T10:00:50.000Z [out] line 50\n", tail);
         Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (word.StatusCode, negative.StatusCode, badWait.StatusCode));
         Assert.Contains("tail=abc is not valid", await word.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Contains("timeout=soon is not valid", await badWait.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
@@ -189,7 +187,7 @@ public class AgentApiTests
         Assert.Equal(HttpStatusCode.Forbidden, refusedToo.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, refusedAsWell.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        Assert.Equal(("alpha", RunnerCommand.Restart), Assert.Single(host.Commands));
+        Assert.Equal(("alpha", WorktreeCommand.Restart), Assert.Single(host.Commands));
     }
 
     [Fact]

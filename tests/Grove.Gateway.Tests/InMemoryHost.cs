@@ -1,5 +1,6 @@
+using Grove.Hosting;
 using System.Collections.Immutable;
-using Grove.Supervision;
+using Grove.Processes;
 using Grove.Worktrees;
 
 namespace Grove.Gateway.Tests;
@@ -8,21 +9,17 @@ namespace Grove.Gateway.Tests;
 /// Feeds the gateway snapshots the way the supervisor does (same interface), so routes can be
 /// changed at will while real backends answer.
 /// </summary>
-internal sealed class InMemoryHost : IAppHost
+internal sealed class InMemoryHost : IGroveHost
 {
     private readonly SnapshotPublisher _published = new();
 
-    public List<(string Target, RunnerCommand Command)> Commands { get; } = [];
+    public List<(string Target, WorktreeCommand Command)> Commands { get; } = [];
 
     public string LogFolder { get; set; } = Path.GetTempPath();
 
     public RepositorySnapshot? Current => _published.Current;
 
-    public event EventHandler<RepositorySnapshot>? Changed
-    {
-        add => _published.Changed += value;
-        remove => _published.Changed -= value;
-    }
+    public IAsyncEnumerable<RepositorySnapshot> WatchAsync(CancellationToken cancellationToken = default) => _published.WatchAsync(cancellationToken);
 
     public static WorktreeSnapshot Worktree(string slug, int port, WorktreeState state = WorktreeState.Running, string? reason = null) => new()
     {
@@ -47,16 +44,35 @@ internal sealed class InMemoryHost : IAppHost
     public Task<RepositorySnapshot> WaitForAsync(Func<RepositorySnapshot, bool> condition, CancellationToken cancellationToken = default) =>
         _published.WaitForAsync(condition, cancellationToken);
 
-    public string Execute(string target, RunnerCommand command)
+    public Task<CommandResult> ExecuteAsync(string worktree, WorktreeCommand command, bool waitForEffect = true, CancellationToken cancellationToken = default)
     {
-        _ = Current?.Find(target) ?? throw new GroveException($"no worktree is called '{target}'");
-        lock (Commands)
+        var found = Current?.TryFind(worktree);
+        if (found is null)
         {
-            Commands.Add((target, command));
+            return Task.FromResult(CommandResult.Refused($"no worktree is called '{worktree}'"));
         }
 
-        return $"{command.ToString().ToLowerInvariant()} of {target} requested";
+        lock (Commands)
+        {
+            Commands.Add((worktree, command));
+        }
+
+        return Task.FromResult(CommandResult.Done($"{command.Verb()} of {worktree} requested", found));
     }
 
-    public string LogPath(WorktreeSnapshot worktree) => Path.Combine(LogFolder, $"{worktree.Slug}.log");
+    public IReadOnlyList<LogLine> ReadLog(string worktree, int tail)
+    {
+        var path = Path.Combine(LogFolder, $"{Current?.Find(worktree)?.Slug ?? worktree}.log");
+        return File.Exists(path) ? [.. WorktreeLog.ReadLastLines(path, tail).Select(line => LogLine.Parse(line, DateTimeOffset.UtcNow))] : [];
+    }
+
+    public async IAsyncEnumerable<LogLine> WatchLogsAsync(string worktree, int history = 100, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var line in ReadLog(worktree, history))
+        {
+            yield return line;
+        }
+
+        await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -1,3 +1,4 @@
+using Grove.Hosting;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -60,19 +61,20 @@ internal static class DbCommand
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
             var config = await context.DatabaseConfigAsync(cancellationToken).ConfigureAwait(false);
-            var worktree = CliContext.Find(await context.Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false), parse.GetValue(target)!);
-            await using var databases = context.Databases();
+            await using var host = await context.OpenHostAsync(cancellationToken).ConfigureAwait(false);
+            var worktree = CliContext.Find(await host.SnapshotAsync(cancellationToken).ConfigureAwait(false), parse.GetValue(target)!);
             using (var up = RunningUp.TryFind(context.Catalog))
             {
                 if (up is not null && RunsItsApp(worktree))
                 {
+                    await using var databases = context.Databases();
                     return await ResetThroughUpAsync(up, worktree, databases.Describe(worktree, config).Name, cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            var branch = await databases.ResetAsync(worktree, config, StderrProgress.Instance, cancellationToken).ConfigureAwait(false);
-            Console.Out.WriteLine($"reset {branch.Name} for {worktree.Slug} from the template");
-            await SpareRefill.RunAsync(context, databases, config, cancellationToken).ConfigureAwait(false);
+            var reset = (await host.ResetDatabaseAsync(worktree.Path, StderrProgress.Instance, cancellationToken).ConfigureAwait(false)).ThrowIfNotDone();
+            Console.Out.WriteLine(reset.Message);
+            await host.RefillSparesAsync(StderrProgress.Instance, cancellationToken).ConfigureAwait(false);
             return 0;
         });
         return command;
@@ -85,7 +87,7 @@ internal static class DbCommand
     private static async Task<int> ResetThroughUpAsync(RunningUp up, WorktreeSnapshot worktree, string database, CancellationToken cancellationToken)
     {
         StderrProgress.Instance.Report($"grove up runs the app of {worktree.Slug}: asking it to stop the app, reset {database} and start the app again");
-        await up.PostAsync(worktree.Slug, RunnerCommand.ResetDatabase.Verb(), cancellationToken).ConfigureAwait(false);
+        await up.PostAsync(worktree.Slug, WorktreeCommand.ResetDatabase.Verb(), cancellationToken).ConfigureAwait(false);
         var after = await up.WaitAsync(worktree.Slug, ResetWait, cancellationToken).ConfigureAwait(false);
         if (after.State != WorktreeStateNames.Of(WorktreeState.Running))
         {
@@ -128,11 +130,10 @@ internal static class DbCommand
         var command = new Command("template", "Build the template from database.seed or seedCommand (when missing or the seed changed)") { rebuild };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
-            var config = await context.DatabaseConfigAsync(cancellationToken).ConfigureAwait(false);
-            await using var databases = context.Databases();
-            await databases.EnsureTemplateAsync(config, parse.GetValue(rebuild), StderrProgress.Instance, cancellationToken).ConfigureAwait(false);
-            Console.Out.WriteLine($"template {(config.Provider == Grove.Configuration.DatabaseProvider.Postgres ? DatabaseNames.Template(config.Name) : "__template.db")} is ready{(parse.GetValue(rebuild) ? " (rebuilt)" : string.Empty)}");
-            await SpareRefill.RunAsync(context, databases, config, cancellationToken).ConfigureAwait(false);
+            await using var host = await context.OpenHostAsync(cancellationToken).ConfigureAwait(false);
+            var template = await host.EnsureTemplateAsync(parse.GetValue(rebuild), StderrProgress.Instance, cancellationToken).ConfigureAwait(false);
+            Console.Out.WriteLine($"template {template} is ready{(parse.GetValue(rebuild) ? " (rebuilt)" : string.Empty)}");
+            await host.RefillSparesAsync(StderrProgress.Instance, cancellationToken).ConfigureAwait(false);
             return 0;
         });
         return command;

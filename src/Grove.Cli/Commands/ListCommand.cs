@@ -20,7 +20,7 @@ internal static class ListCommand
             {
                 var database = (await context.ConfigAsync(snapshot, cancellationToken).ConfigureAwait(false)).Database;
                 await using var databases = context.Databases();
-                var items = snapshot.Worktrees.Select(w => WorktreeJson.From(w, database is null ? null : databases.DescribeOwned(w, database))).ToList();
+                var items = snapshot.Worktrees.Select(w => WorktreeJson.From(w with { Database = database is null ? null : databases.DescribeOwned(w, database)?.Describe() })).ToList();
                 Console.Out.WriteLine(JsonSerializer.Serialize(items, ContractJson.Default.ListWorktreeJson));
                 return 0;
             }

@@ -2,8 +2,7 @@ using Grove.Contracts;
 using System.CommandLine;
 using System.Text.Json;
 using Grove.Cli.Output;
-using Grove.Databases;
-using Grove.Worktrees;
+using Grove.Hosting;
 
 namespace Grove.Cli.Commands;
 
@@ -20,38 +19,18 @@ internal static class NewCommand
         var command = new Command("new", "Create a branch and a worktree for it, with its own database when grove.json configures one") { branch, from, path, dbFrom, json };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
-            var config = await context.ConfigAsync(null, cancellationToken).ConfigureAwait(false);
-            WorktreeSnapshot? source = null;
-            if (parse.GetValue(dbFrom) is { } sourceName)
+            await using var host = await context.OpenHostAsync(cancellationToken).ConfigureAwait(false);
+            var request = new CreateWorktreeRequest(parse.GetValue(branch)!)
             {
-                _ = config.Database ?? throw new GroveException("--db-from needs a database, and grove.json configures none", "add a \"database\" section to grove.json, or drop --db-from");
-                source = CliContext.Find(await context.Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false), sourceName);
-            }
-
-            var creator = new WorktreeCreator(context.Catalog);
-            var created = await creator.CreateAsync(parse.GetValue(branch)!, parse.GetValue(from), parse.GetValue(path) is { } folder ? Path.GetFullPath(folder) : null, context.StartDirectory, cancellationToken).ConfigureAwait(false);
-            DatabaseBranch? database = null;
-            await using var databases = config.Database is null ? null : context.Databases();
-            if (config.Database is { } settings)
-            {
-                try
-                {
-                    database = source is null
-                        ? await databases!.EnsureBranchAsync(created, settings, StderrProgress.Instance, cancellationToken).ConfigureAwait(false)
-                        : await databases!.BranchFromAsync(created, source, settings, StderrProgress.Instance, cancellationToken).ConfigureAwait(false);
-                }
-                catch (GroveException ex)
-                {
-                    throw new GroveException(
-                        $"the worktree {created.Path} was created, but its database was not: {ex.Message}",
-                        $"{ex.Fix ?? "fix the cause"}; then give it its database with 'grove db reset {created.Slug}'",
-                        ex);
-                }
-            }
-
+                From = parse.GetValue(from),
+                Path = parse.GetValue(path) is { } folder ? Path.GetFullPath(folder) : null,
+                DatabaseFrom = parse.GetValue(dbFrom),
+                StartDirectory = context.StartDirectory,
+            };
+            var created = (await host.CreateWorktreeAsync(request, StderrProgress.Instance, cancellationToken).ConfigureAwait(false)).ThrowIfNotDone().Worktree!;
             if (parse.GetValue(json))
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(WorktreeJson.From(created, database), ContractJson.Default.WorktreeJson));
+                Console.Out.WriteLine(JsonSerializer.Serialize(WorktreeJson.From(created), ContractJson.Default.WorktreeJson));
             }
             else
             {
@@ -59,15 +38,15 @@ internal static class NewCommand
                 Console.Out.WriteLine($"  slug {created.Slug}  port {created.Port}");
                 Console.Out.WriteLine($"  url  {created.Url}");
                 Console.Out.WriteLine($"  gateway url {created.GatewayUrl}");
-                if (database is not null)
+                if (created.Database is { } database)
                 {
-                    Console.Out.WriteLine($"  database {database.ProviderName} {database.Name}");
+                    Console.Out.WriteLine($"  database {database.Provider} {database.Name}");
                 }
             }
 
-            if (databases is not null && source is null)
+            if (request.DatabaseFrom is null)
             {
-                await SpareRefill.RunAsync(context, databases, config.Database!, cancellationToken).ConfigureAwait(false);
+                await host.RefillSparesAsync(StderrProgress.Instance, cancellationToken).ConfigureAwait(false);
             }
 
             return 0;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Grove.Cli.Output;
-using Grove.Worktrees;
+using Grove.Hosting;
 
 namespace Grove.Cli.Commands;
 
@@ -16,39 +16,15 @@ internal static class RemoveCommand
         var command = new Command("rm", "Remove a worktree, release its port and slug, and drop its database; the branch is kept") { target, force, deleteBranch, keepDb };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
-            var database = (await context.ConfigAsync(null, cancellationToken).ConfigureAwait(false)).Database;
-            var remover = new WorktreeRemover(context.Catalog);
-            var removed = await remover.RemoveAsync(parse.GetValue(target)!, parse.GetValue(force), parse.GetValue(deleteBranch), cancellationToken).ConfigureAwait(false);
-            var branchNote = removed.Branch is null ? string.Empty
-                : parse.GetValue(deleteBranch) ? $"; branch '{removed.Branch}' deleted" : $"; branch '{removed.Branch}' kept";
-            var databaseNote = string.Empty;
-            if (database is not null)
+            await using var host = await context.OpenHostAsync(cancellationToken).ConfigureAwait(false);
+            var request = new RemoveWorktreeRequest(parse.GetValue(target)!)
             {
-                await using var databases = context.Databases();
-                var name = databases.Describe(removed, database).Name;
-                if (parse.GetValue(keepDb))
-                {
-                    databaseNote = databases.DescribeOwned(removed, database) is null
-                        ? $"; it had no database of Grove's ({name} was never made)"
-                        : $"; database {name} kept";
-                }
-                else
-                {
-                    try
-                    {
-                        var dropped = await databases.DropAsync(removed, database, StderrProgress.Instance, cancellationToken).ConfigureAwait(false);
-                        databaseNote = dropped
-                            ? $"; database {name} dropped"
-                            : $"; no database of Grove's named {name} to drop (never made, or not Grove's: left alone)";
-                    }
-                    catch (GroveException ex)
-                    {
-                        throw new GroveException($"the worktree {removed.Path} was removed, but its database {name} was kept: {ex.Message}", ex.Fix, ex);
-                    }
-                }
-            }
-
-            Console.Out.WriteLine($"removed {removed.Path} (slug {removed.Slug}, port {removed.Port} released){branchNote}{databaseNote}");
+                Force = parse.GetValue(force),
+                DeleteBranch = parse.GetValue(deleteBranch),
+                KeepDatabase = parse.GetValue(keepDb),
+            };
+            var removed = (await host.RemoveWorktreeAsync(request, StderrProgress.Instance, cancellationToken).ConfigureAwait(false)).ThrowIfNotDone();
+            Console.Out.WriteLine(removed.Message);
             return 0;
         });
         return command;

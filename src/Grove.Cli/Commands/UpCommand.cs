@@ -3,6 +3,7 @@ using Grove.Contracts;
 using Grove.Databases;
 using Grove.Dependencies;
 using Grove.Gateway;
+using Grove.Hosting;
 using Grove.State;
 using System.CommandLine;
 using System.Globalization;
@@ -43,28 +44,24 @@ internal static class UpCommand
             {
                 if (context.Catalog.Runs.LiveSupervisor() is { } running)
                 {
-                    throw RunStore.AlreadyRunning(running.Process); // before the gateway tries the port the running one holds
+                    throw RunStore.AlreadyRunning(running); // before the gateway tries the port the running one holds
                 }
 
-                var entries = await context.Catalog.ListAsync(stop.Token).ConfigureAwait(false);
-                var config = await context.Catalog.LoadRepositoryConfigAsync(entries, stop.Token).ConfigureAwait(false);
-                // Disposed in reverse: apps stop first, then the database server Grove may have started.
-                await using var databases = new DatabaseManager(context.Catalog.CommonGitDirectory);
-                await using var supervisor = new Supervisor(
-                    context.Catalog,
-                    steps: [new DependencyStep(new DependencyInstaller(context.Catalog.CommonGitDirectory)), new DatabaseStep(databases)]);
+                // Disposed after the gateway: every app stops, then the database server Grove may have started.
+                await using var host = await context.OpenHostAsync(stop.Token).ConfigureAwait(false);
+                var config = await host.RepositoryConfigAsync(stop.Token).ConfigureAwait(false);
 
                 // The gateway first: a taken gateway port fails before any app starts.
-                await using var gateway = await GatewayServer.StartAsync(supervisor, new GatewayOptions { Port = config.GatewayPort, ExtraHostNames = config.GatewayHosts, Database = w => DatabaseOf(supervisor, databases, w) }, stop.Token).ConfigureAwait(false);
-                var first = await supervisor.StartAsync(gateway.Port, stop.Token).ConfigureAwait(false);
+                await using var gateway = await GatewayServer.StartAsync(host, new GatewayOptions { Port = config.GatewayPort, ExtraHostNames = config.GatewayHosts }, stop.Token).ConfigureAwait(false);
+                var first = await host.StartAsync(gateway.Port, stop.Token).ConfigureAwait(false);
                 Console.Error.WriteLine($"grove up: {first.Worktrees.Length} worktree(s); all of them at {gateway.Url}; Ctrl+C stops every app and exits");
                 if (Console.IsOutputRedirected)
                 {
-                    await PrintChangesAsync(supervisor, stop.Token).ConfigureAwait(false);
+                    await PrintChangesAsync(host, stop.Token).ConfigureAwait(false);
                 }
                 else
                 {
-                    await ShowTableAsync(supervisor, databases, stop.Token).ConfigureAwait(false);
+                    await ShowTableAsync(host, stop.Token).ConfigureAwait(false);
                 }
 
                 Console.Error.WriteLine("grove up: stopping every app…");
@@ -80,89 +77,55 @@ internal static class UpCommand
         return command;
     }
 
-    /// <summary>A worktree's database as 'grove ls --json' shows it: the repository's database settings (the primary's grove.json), if Grove made it.</summary>
-    private static DatabaseBranch? DatabaseOf(Supervisor supervisor, DatabaseManager databases, WorktreeSnapshot worktree)
+    /// <summary>For logs and scripts: one line per worktree whose state changed.</summary>
+    private static async Task PrintChangesAsync(GroveHost host, CancellationToken cancellationToken)
     {
+        var shown = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? configError = null;
         try
         {
-            return supervisor.Current?.Primary is { } primary && GroveConfigLoader.LoadFromWorktree(primary.Path).Database is { } settings
-                ? databases.DescribeOwned(worktree, settings)
-                : null;
+            await foreach (var current in host.WatchAsync(cancellationToken).ConfigureAwait(false))
+            {
+                Print(current, shown, ref configError);
+            }
         }
-        catch (GroveException)
+        catch (OperationCanceledException)
         {
-            return null; // a broken grove.json is reported elsewhere
+            // Ctrl+C or SIGTERM.
         }
     }
 
-    /// <summary>For logs and scripts: one line per worktree whose state changed.</summary>
-    private static async Task PrintChangesAsync(Supervisor supervisor, CancellationToken cancellationToken)
+    private static void Print(RepositorySnapshot current, Dictionary<string, string> shown, ref string? configError)
     {
-        var shown = new Dictionary<string, string>(StringComparer.Ordinal);
-        var changed = new SemaphoreSlim(1);
-        supervisor.Changed += (_, _) => changed.Release();
-        string? configError = null;
-        while (!cancellationToken.IsCancellationRequested)
+        if (current.ConfigError != configError)
         {
-            var current = supervisor.Current;
-            if (current?.ConfigError != configError)
-            {
-                configError = current?.ConfigError;
-                Console.Out.WriteLine($"{DateTimeOffset.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {(configError is null ? "grove.json is valid again" : $"grove.json: {configError}")}");
-            }
+            configError = current.ConfigError;
+            Console.Out.WriteLine($"{DateTimeOffset.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {(configError is null ? "grove.json is valid again" : $"grove.json: {configError}")}");
+        }
 
-            var now = DateTimeOffset.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
-            foreach (var w in current?.Worktrees ?? [])
+        var now = DateTimeOffset.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+        foreach (var w in current.Worktrees)
+        {
+            var line = $"{w.Slug} {WorktreeStateNames.Of(w.State)} {w.Url} {w.GatewayUrl}{(w.StateReason is null ? string.Empty : $" ({w.StateReason})")}";
+            if (!shown.TryGetValue(w.Path, out var before) || before != line)
             {
-                var line = $"{w.Slug} {WorktreeStateNames.Of(w.State)} {w.Url} {w.GatewayUrl}{(w.StateReason is null ? string.Empty : $" ({w.StateReason})")}";
-                if (!shown.TryGetValue(w.Path, out var before) || before != line)
-                {
-                    shown[w.Path] = line;
-                    Console.Out.WriteLine($"{now} {line}");
-                }
+                shown[w.Path] = line;
+                Console.Out.WriteLine($"{now} {line}");
             }
+        }
 
-            var present = (current?.Worktrees ?? []).Select(w => w.Path).ToHashSet(StringComparer.Ordinal);
-            foreach (var gone in shown.Keys.Where(path => !present.Contains(path)).ToList())
-            {
-                Console.Out.WriteLine($"{now} {shown[gone].Split(' ')[0]} removed (its worktree is gone; its app was stopped)");
-                shown.Remove(gone);
-            }
-
-            try
-            {
-                await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
+        var present = current.Worktrees.Select(w => w.Path).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in shown.Keys.Where(path => !present.Contains(path)).ToList())
+        {
+            Console.Out.WriteLine($"{now} {shown[gone].Split(' ')[0]} removed (its worktree is gone; its app was stopped)");
+            shown.Remove(gone);
         }
     }
 
     /// <summary>For people: a table redrawn in place on every change.</summary>
-    private static async Task ShowTableAsync(Supervisor supervisor, DatabaseManager databases, CancellationToken cancellationToken)
+    private static async Task ShowTableAsync(GroveHost host, CancellationToken cancellationToken)
     {
-        var described = new Dictionary<(string Path, string Slug), string>();
-        string DatabaseOf(WorktreeSnapshot w)
-        {
-            if (!described.TryGetValue((w.Path, w.Slug), out var text))
-            {
-                try
-                {
-                    var database = GroveConfigLoader.LoadFromWorktree(w.Path).Database;
-                    text = database is null ? "—" : $"{database.Provider.ToString().ToLowerInvariant()} {databases.Describe(w, database).Name}";
-                }
-                catch (GroveException)
-                {
-                    text = "?";
-                }
-
-                described[(w.Path, w.Slug)] = text;
-            }
-
-            return text;
-        }
+        static string DatabaseOf(WorktreeSnapshot w) => w.Database is { } database ? $"{database.Provider} {database.Name}" : "—";
 
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumns("Worktree", "Branch", "State", "URL", "Gateway URL", "Database");
@@ -171,7 +134,7 @@ internal static class UpCommand
             while (!cancellationToken.IsCancellationRequested)
             {
                 table.Rows.Clear();
-                var current = supervisor.Current;
+                var current = host.Current;
                 table.Caption = current?.ConfigError is { } error ? new TableTitle(Markup.Escape($"grove.json: {error}"), new Style(Color.Red)) : null;
                 foreach (var w in current?.Worktrees ?? [])
                 {

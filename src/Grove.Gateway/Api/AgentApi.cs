@@ -1,8 +1,6 @@
+using Grove.Hosting;
 using System.Text.Json;
-using System.Threading.Channels;
 using Grove.Contracts;
-using Grove.Processes;
-using Grove.Supervision;
 using Grove.Worktrees;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,18 +19,18 @@ internal static class AgentApi
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
-    public static void Map(IEndpointRouteBuilder routes, IAppHost host, Func<WorktreeSnapshot, WorktreeJson> describe)
+    public static void Map(IEndpointRouteBuilder routes, IGroveHost host)
     {
         var api = routes.MapGroup("/_grove");
-        api.MapGet("/worktrees", () => Results.Json(List(host, describe), ContractJson.Default.ListWorktreeJson));
+        api.MapGet("/worktrees", () => Results.Json(List(host), ContractJson.Default.ListWorktreeJson));
         api.MapGet("/worktrees/{name}", (string name) => Found(host, name) is { } w
-            ? Results.Json(describe(w), ContractJson.Default.WorktreeJson)
+            ? Results.Json(WorktreeJson.From(w), ContractJson.Default.WorktreeJson)
             : NotFound(host, name));
-        api.MapPost("/worktrees/{name}/{verb}", (string name, string verb, HttpContext context) =>
+        api.MapPost("/worktrees/{name}/{verb}", async (string name, string verb, HttpContext context) =>
         {
-            if (!RunnerCommands.TryParse(verb, out var command))
+            if (!WorktreeCommands.TryParse(verb, out var command))
             {
-                return Results.Json(new Message($"'{verb}' is not something a worktree's app can be asked to do", $"POST one of: {string.Join(", ", RunnerCommands.Verbs)}"), GatewayJson.Default.Message, statusCode: StatusCodes.Status404NotFound);
+                return Results.Json(new Message($"'{verb}' is not something a worktree's app can be asked to do", $"POST one of: {string.Join(", ", WorktreeCommands.Verbs)}"), GatewayJson.Default.Message, statusCode: StatusCodes.Status404NotFound);
             }
 
             if (Expired(context))
@@ -40,15 +38,14 @@ internal static class AgentApi
                 return Results.Json(new Message($"the {verb} request arrived after its sender gave up; nothing was done", "send it again"), GatewayJson.Default.Message, statusCode: StatusCodes.Status408RequestTimeout);
             }
 
-            try
+            var result = await host.ExecuteAsync(Decoded(name), command, waitForEffect: false, context.RequestAborted).ConfigureAwait(false);
+            return Results.Json(new Message(result.Message, result.Fix), GatewayJson.Default.Message, statusCode: result.Outcome switch
             {
-                var message = host.Execute(Decoded(name), command);
-                return Results.Json(new Message(message), GatewayJson.Default.Message, statusCode: StatusCodes.Status202Accepted);
-            }
-            catch (GroveException ex)
-            {
-                return Results.Json(new Message(ex.Message, ex.Fix), GatewayJson.Default.Message, statusCode: StatusCodes.Status404NotFound);
-            }
+                CommandOutcome.Done => StatusCodes.Status202Accepted,
+                CommandOutcome.Refused when result.Worktree is null => StatusCodes.Status404NotFound,
+                CommandOutcome.Refused => StatusCodes.Status409Conflict,
+                _ => StatusCodes.Status500InternalServerError,
+            });
         });
         api.MapGet("/worktrees/{name}/logs", (string name, string? tail) =>
         {
@@ -63,9 +60,8 @@ internal static class AgentApi
                 return BadNumber("tail", tail, "a whole number of lines from 0 to 10000");
             }
 
-            var path = host.LogPath(worktree);
-            var lines = File.Exists(path) ? WorktreeLog.ReadLastLines(path, (int)count) : [];
-            return Results.Text(string.Join('\n', lines) + (lines.Count > 0 ? "\n" : string.Empty), "text/plain; charset=utf-8");
+            var lines = host.ReadLog(worktree.Slug, (int)count);
+            return Results.Text(string.Concat(lines.Select(line => line + "\n")), "text/plain; charset=utf-8");
         });
         api.MapGet("/worktrees/{name}/wait", async (string name, string? timeout, CancellationToken cancellationToken) =>
         {
@@ -93,15 +89,17 @@ internal static class AgentApi
             var worktree = Found(host, name);
             return worktree is null
                 ? NotFound(host, name)
-                : Results.Json(describe(worktree), ContractJson.Default.WorktreeJson,
+                : Results.Json(WorktreeJson.From(worktree), ContractJson.Default.WorktreeJson,
                     statusCode: worktree.State == WorktreeState.Running ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
-        api.MapGet("/events", (HttpContext context) => StreamAsync(context, host, describe));
+        api.MapGet("/events", (HttpContext context) => StreamAsync(context, host));
     }
 
-    private static List<WorktreeJson> List(IAppHost host, Func<WorktreeSnapshot, WorktreeJson> describe) => [.. (host.Current?.Worktrees ?? []).Select(describe)];
+    private static List<WorktreeJson> List(IGroveHost host) => List(host.Current);
 
-    private static WorktreeSnapshot? Found(IAppHost host, string name) => host.Current?.TryFind(Decoded(name));
+    private static List<WorktreeJson> List(RepositorySnapshot? snapshot) => [.. (snapshot?.Worktrees ?? []).Select(WorktreeJson.From)];
+
+    private static WorktreeSnapshot? Found(IGroveHost host, string name) => host.Current?.TryFind(Decoded(name));
 
     /// <summary>A query number: absent gives <paramref name="fallback"/>; it must parse and lie in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     private static bool TryNumber(string? text, double fallback, double min, double max, out double value)
@@ -132,38 +130,44 @@ internal static class AgentApi
             && DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() > milliseconds;
     }
 
-    private static IResult NotFound(IAppHost host, string name) => Results.Json(
+    private static IResult NotFound(IGroveHost host, string name) => Results.Json(
         new Message($"no worktree is called '{Decoded(name)}' (or the name fits more than one)", $"name it by slug; known slugs: {string.Join(", ", (host.Current?.Worktrees ?? []).Select(w => w.Slug))}"),
         GatewayJson.Default.Message, statusCode: StatusCodes.Status404NotFound);
 
     /// <summary>Server-sent events: the whole list now, then again on every change, until the page or grove up goes.</summary>
-    private static async Task StreamAsync(HttpContext context, IAppHost host, Func<WorktreeSnapshot, WorktreeJson> describe)
+    private static async Task StreamAsync(HttpContext context, IGroveHost host)
     {
         var stopping = context.RequestServices.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping;
         using var both = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         var cancellationToken = both.Token;
         context.Response.Headers.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
-        var changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        void OnChanged(object? sender, RepositorySnapshot snapshot) => changes.Writer.TryWrite(true);
-        host.Changed += OnChanged;
+        var snapshots = host.WatchAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        Task<bool>? next = null;
         try
         {
+            var written = host.Current;
+            await WriteAsync(context, List(written), cancellationToken).ConfigureAwait(false);
+            next = snapshots.MoveNextAsync().AsTask();
             while (!cancellationToken.IsCancellationRequested)
             {
-                var json = JsonSerializer.Serialize(List(host, describe), ContractJson.Compact.ListWorktreeJson);
-                await context.Response.WriteAsync($"data: {json}\n\n", cancellationToken).ConfigureAwait(false);
-                await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                wait.CancelAfter(KeepAlive);
-                try
+                // Nothing new for a while: the list again, as a keep-alive.
+                if (await Task.WhenAny(next, Task.Delay(KeepAlive, cancellationToken)).ConfigureAwait(false) == next)
                 {
-                    await changes.Reader.ReadAsync(wait.Token).ConfigureAwait(false);
+                    if (!await next.ConfigureAwait(false))
+                    {
+                        break; // the host stopped
+                    }
+
+                    next = snapshots.MoveNextAsync().AsTask();
+                    if (host.Current is { } current && current.Version == written?.Version)
+                    {
+                        continue; // already sent (the subscription begins with the current snapshot)
+                    }
                 }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    // Nothing changed for a while: send the list again as a keep-alive.
-                }
+
+                written = host.Current;
+                await WriteAsync(context, List(written), cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -172,7 +176,20 @@ internal static class AgentApi
         }
         finally
         {
-            host.Changed -= OnChanged;
+            await both.CancelAsync().ConfigureAwait(false);
+            if (next is not null)
+            {
+                await next.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false); // ends on the cancellation
+            }
+
+            await snapshots.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private static async Task WriteAsync(HttpContext context, List<WorktreeJson> list, CancellationToken cancellationToken)
+    {
+        var json = JsonSerializer.Serialize(list, ContractJson.Compact.ListWorktreeJson);
+        await context.Response.WriteAsync($"data: {json}\n\n", cancellationToken).ConfigureAwait(false);
+        await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -4,7 +4,7 @@ using Grove.Worktrees;
 namespace Grove.Gateway.Routing;
 
 /// <summary>
-/// Slug → worktree, rebuilt from the host's current snapshot on every change and swapped whole: a
+/// Slug → worktree, rebuilt from every snapshot of the host and swapped whole: a
 /// request looks its worktree up once, in one table or the other, never a mix, and a request in
 /// flight keeps the destination it started with. Prunable worktrees (folder gone) get no route.
 /// </summary>
@@ -12,18 +12,17 @@ internal sealed class RouteTable
 {
     private readonly Lock _gate = new();
     private FrozenDictionary<string, Route> _routes = FrozenDictionary<string, Route>.Empty;
+    private long _version = -1;
 
-    /// <summary>
-    /// Rebuilds from <paramref name="host"/>'s current snapshot, not the one a change event carried:
-    /// events of two publishers may run at once and out of order, the current snapshot is the latest.
-    /// </summary>
-    public void Refresh(Supervision.IAppHost host)
+    /// <summary>Rebuilds from <paramref name="snapshot"/> unless a newer version was already applied (versions only grow).</summary>
+    public void Refresh(RepositorySnapshot snapshot)
     {
-        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(snapshot);
         lock (_gate)
         {
-            if (host.Current is { } snapshot)
+            if (snapshot.Version >= _version)
             {
+                _version = snapshot.Version;
                 Volatile.Write(ref _routes, Build(snapshot));
             }
         }

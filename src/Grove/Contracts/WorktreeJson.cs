@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Grove.Databases;
 using Grove.Worktrees;
 
 namespace Grove.Contracts;
@@ -22,18 +21,20 @@ public sealed record WorktreeJson(
     string? LockReason,
     bool Prunable,
     string? PrunableReason,
-    DatabaseJson? Database)
+    DatabaseJson? Database,
+    StepJson? Step = null,
+    DateTimeOffset? StartedAt = null)
 {
-    public static WorktreeJson From(WorktreeSnapshot w) => From(w, null);
-
-    /// <summary>The worktree with its database (<see cref="Databases.DatabaseManager.Describe"/>): provider, name, connection string without password.</summary>
-    public static WorktreeJson From(WorktreeSnapshot w, DatabaseBranch? database)
+    /// <summary>The worktree as its snapshot has it, its database included (provider, name, connection string without password).</summary>
+    public static WorktreeJson From(WorktreeSnapshot w)
     {
         ArgumentNullException.ThrowIfNull(w);
         return new(
             w.Slug, w.Branch, w.Path, w.Head, w.IsPrimary, w.IsDetached, w.Port, w.Url, w.GatewayUrl,
             WorktreeStateNames.Of(w.State), w.StateReason, HealthOf(w.State), w.IsLocked, w.LockReason, w.IsPrunable, w.PrunableReason,
-            database is null ? null : new DatabaseJson(database.ProviderName, database.Name, database.DisplayConnectionString));
+            w.Database is { } database ? new DatabaseJson(database.Provider, database.Name, database.Connection) : null,
+            w.Step is { } step ? new StepJson(step.Name, step.StartedAt) : null,
+            w.StartedAt);
     }
 
     /// <summary><c>healthy</c> (running), <c>unhealthy</c>, or <c>unknown</c> (not running, or not checked yet).</summary>
@@ -47,6 +48,9 @@ public sealed record WorktreeJson(
 
 /// <summary>A worktree's database as scripts see it: never a password.</summary>
 public sealed record DatabaseJson(string Provider, string Name, string ConnectionString);
+
+/// <summary>The step before the app's start that runs now: <c>install</c> or <c>database</c>, and since when.</summary>
+public sealed record StepJson(string Name, DateTimeOffset StartedAt);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,

@@ -17,6 +17,9 @@ public sealed record DatabaseBranch(
     /// <summary>The provider as written in grove.json: <c>sqlite</c> or <c>postgres</c>.</summary>
     public string ProviderName => ProviderNames.Of(Provider);
 
+    /// <summary>The database as snapshots carry it (no secrets).</summary>
+    public Worktrees.WorktreeDatabase Describe() => new(ProviderName, Name, DisplayConnectionString);
+
     /// <summary>The app's connection string (<c>ConnectionStrings__&lt;name&gt;</c>), password included: a method, so it never shows in ToString.</summary>
     public string AppConnectionString() =>
         Environment.First(e => e.Key.StartsWith("ConnectionStrings__", StringComparison.Ordinal)).Value;

@@ -26,11 +26,17 @@ public sealed class DatabaseManager : IAsyncDisposable
     private string? _seedRoot;
     private readonly Lock _keeperLock = new();
     private SpareKeeper? _keeper;
+    private readonly string? _serverOverride;
+    private volatile DatabaseServerInfo? _localInUse;
 
-    public DatabaseManager(string commonGitDirectory, TimeProvider? time = null)
+    /// <param name="commonGitDirectory">The repository's common git directory.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="serverOverride">A PostgreSQL server to branch in whatever <c>database.connectionString</c> says (an AppHost's own server); null: as configured.</param>
+    public DatabaseManager(string commonGitDirectory, TimeProvider? time = null, string? serverOverride = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(commonGitDirectory);
         CommonGitDirectory = commonGitDirectory;
+        _serverOverride = serverOverride;
         _time = time ?? TimeProvider.System;
         _state = new StateStore(commonGitDirectory);
         _ownership = new OwnershipStore(_state);
@@ -41,6 +47,9 @@ public sealed class DatabaseManager : IAsyncDisposable
 
     /// <summary>Grove's own PostgreSQL server for this repository (used when <c>connectionString</c> is null).</summary>
     public LocalPostgresServer LocalServer => _local;
+
+    /// <summary>Grove's own PostgreSQL server once this manager has used it (it runs then); null before.</summary>
+    public DatabaseServerInfo? LocalServerInUse => _localInUse;
 
     /// <summary>
     /// The worktree's database, branched from the template when it does not exist yet (the
@@ -151,7 +160,7 @@ public sealed class DatabaseManager : IAsyncDisposable
             return false;
         }
 
-        var server = config.ConnectionString is null ? PostgresServer.LocalKey : PostgresServer.Given(config.ConnectionString).Key;
+        var server = Given(config) is not { } given ? PostgresServer.LocalKey : PostgresServer.Given(given).Key;
         return SparePool.NeedsWork(_ownership.ReadServer("postgres", server), config.Name, config.Spares);
     }
 
@@ -212,7 +221,7 @@ public sealed class DatabaseManager : IAsyncDisposable
             return new DatabaseBranch(config.Provider, Path.GetFileName(path), SqliteBrancher.Environment(config.Name, path), SqliteBrancher.ConnectionString(path));
         }
 
-        var server = config.ConnectionString is null ? _local.Describe() : PostgresServer.Given(config.ConnectionString);
+        var server = Given(config) is not { } given ? _local.Describe() : PostgresServer.Given(given);
         return PostgresBranch(server, config, DatabaseNames.Branch(config.Name, worktree.Slug));
     }
 
@@ -334,9 +343,9 @@ public sealed class DatabaseManager : IAsyncDisposable
     private async Task<PostgresBrancher> PostgresAsync(DatabaseConfig config, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         PostgresServer server;
-        if (config.ConnectionString is not null)
+        if (Given(config) is { } given)
         {
-            server = PostgresServer.Given(config.ConnectionString);
+            server = PostgresServer.Given(given);
         }
         else
         {
@@ -345,6 +354,7 @@ public sealed class DatabaseManager : IAsyncDisposable
             var (running, started) = await _local.EnsureRunningAsync(progress, cancellationToken).ConfigureAwait(false);
             server = running;
             _startedLocal |= started;
+            _localInUse = new DatabaseServerInfo($"127.0.0.1:{new Npgsql.NpgsqlConnectionStringBuilder(running.Base).Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}", _local.DataFolder);
         }
 
         _server = server;
@@ -360,6 +370,9 @@ public sealed class DatabaseManager : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The server to branch in: the override, else grove.json's <c>connectionString</c>; null: Grove's own.</summary>
+    private string? Given(DatabaseConfig config) => _serverOverride ?? config.ConnectionString;
 
     private SqliteBrancher Sqlite(DatabaseConfig config) => new(_state.Folder, config.Name, _ownership, _time);
 

@@ -8,7 +8,10 @@ namespace Grove.State;
 public sealed record RunRecord(string Path, string Slug, WorktreeState State, string? Reason, ProcessIdentity? Process, DateTimeOffset UpdatedAt);
 
 /// <summary>The running <c>grove up</c>: its process, and the gateway port where its agent API answers.</summary>
-public sealed record SupervisorRecord(ProcessIdentity Process, int? GatewayPort);
+public sealed record SupervisorRecord(ProcessIdentity Process, int? GatewayPort, string FrontEnd = SupervisorRecord.DefaultFrontEnd)
+{
+    public const string DefaultFrontEnd = "grove up";
+}
 
 /// <summary>
 /// The part of the state store that lets separate grove processes find a running
@@ -24,8 +27,9 @@ public sealed class RunStore(StateStore store)
     /// Returns what a dead predecessor recorded (its apps may still run: orphans to stop) and
     /// clears it, so no one mistakes those states for current ones.
     /// </summary>
-    public IReadOnlyList<RunRecord> ClaimSupervisor(ProcessIdentity me, int? gatewayPort, DateTimeOffset now)
+    public IReadOnlyList<RunRecord> ClaimSupervisor(ProcessIdentity me, int? gatewayPort, DateTimeOffset now, string frontEnd = SupervisorRecord.DefaultFrontEnd)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(frontEnd);
         ArgumentNullException.ThrowIfNull(me);
         var left = ReadAll();
         return _store.Use(connection =>
@@ -34,26 +38,26 @@ public sealed class RunStore(StateStore store)
             var holder = ReadSupervisor(connection, transaction);
             if (holder is not null && holder.Process != me && holder.Process.IsAlive())
             {
-                throw AlreadyRunning(holder.Process);
+                throw AlreadyRunning(holder);
             }
 
             Execute(connection, transaction, """
-                INSERT OR REPLACE INTO supervisor (id, pid, pid_start, started_at, gateway_port) VALUES (1, $pid, $start, $now, $gateway);
+                INSERT OR REPLACE INTO supervisor (id, pid, pid_start, started_at, gateway_port, front_end) VALUES (1, $pid, $start, $now, $gateway, $front);
                 DELETE FROM runs;
                 """,
-                ("$pid", me.Pid), ("$start", me.StartTicks), ("$now", now.ToUnixTimeMilliseconds()), ("$gateway", gatewayPort));
+                ("$pid", me.Pid), ("$start", me.StartTicks), ("$now", now.ToUnixTimeMilliseconds()), ("$gateway", gatewayPort), ("$front", frontEnd));
             transaction.Commit();
             return left;
         });
     }
 
-    /// <summary>The error for a second <c>grove up</c> while <paramref name="holder"/> runs.</summary>
-    public static GroveException AlreadyRunning(ProcessIdentity holder)
+    /// <summary>The error for a second <c>grove up</c> or AppHost while <paramref name="holder"/> runs.</summary>
+    public static GroveException AlreadyRunning(SupervisorRecord holder)
     {
         ArgumentNullException.ThrowIfNull(holder);
         return new GroveException(
-            $"'grove up' already runs for this repository (process {holder.Pid})",
-            "use that one ('grove ls', 'grove wait <worktree>'), or stop it before starting another");
+            $"{(holder.FrontEnd == SupervisorRecord.DefaultFrontEnd ? "'grove up'" : $"an {holder.FrontEnd}")} already runs this repository's apps (process {holder.Process.Pid}); one at a time runs them",
+            $"use that one ('grove ls', 'grove wait <worktree>'{(holder.GatewayPort is { } port ? $", http://localhost:{port}/" : string.Empty)}), or stop it before starting another");
     }
 
     /// <summary>Gives up the supervisor role and forgets every app's state.</summary>
@@ -122,10 +126,10 @@ public sealed class RunStore(StateStore store)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT pid, pid_start, gateway_port FROM supervisor WHERE id = 1;";
+        command.CommandText = "SELECT pid, pid_start, gateway_port, front_end FROM supervisor WHERE id = 1;";
         using var reader = command.ExecuteReader();
         return reader.Read()
-            ? new SupervisorRecord(new ProcessIdentity(reader.GetInt32(0), reader.GetInt64(1)), reader.IsDBNull(2) ? null : reader.GetInt32(2))
+            ? new SupervisorRecord(new ProcessIdentity(reader.GetInt32(0), reader.GetInt64(1)), reader.IsDBNull(2) ? null : reader.GetInt32(2), reader.IsDBNull(3) ? SupervisorRecord.DefaultFrontEnd : reader.GetString(3))
             : null;
     }
 

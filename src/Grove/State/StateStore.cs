@@ -74,6 +74,10 @@ public sealed class StateStore
         ALTER TABLE supervisor ADD COLUMN gateway_port INTEGER;
         DROP TABLE commands;
         """,
+        // 5 (issue 11): grove up and an AppHost exclude each other; the record names which one runs.
+        """
+        ALTER TABLE supervisor ADD COLUMN front_end TEXT;
+        """,
     ];
 
     public static int SchemaVersion => Migrations.Length;

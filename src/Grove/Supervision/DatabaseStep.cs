@@ -1,3 +1,4 @@
+using Grove.Hosting;
 using Grove.Configuration;
 using Grove.Databases;
 using Grove.Processes;
@@ -16,19 +17,21 @@ public sealed class DatabaseStep(DatabaseManager databases) : IWorktreeStep
 {
     private readonly DatabaseManager _databases = databases ?? throw new ArgumentNullException(nameof(databases));
 
+    public string Name => "database";
+
     public WorktreeState State => WorktreeState.BranchingDatabase;
 
-    public RunnerCommand ForcedBy => RunnerCommand.ResetDatabase;
+    public WorktreeCommand ForcedBy => WorktreeCommand.ResetDatabase;
 
     public bool AppliesTo(GroveConfig config) => config?.Database is not null;
 
-    public async Task<IReadOnlyList<KeyValuePair<string, string>>> RunAsync(WorktreeSnapshot worktree, GroveConfig config, WorktreeLog log, bool force, CancellationToken cancellationToken)
+    public async Task<StepOutput> RunAsync(WorktreeSnapshot worktree, GroveConfig config, WorktreeLog log, bool force, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(log);
         if (config.Database is null)
         {
-            return [];
+            return StepOutput.None;
         }
 
         var progress = new Progress<string>(message => log.Write("grove", message));
@@ -37,7 +40,7 @@ public sealed class DatabaseStep(DatabaseManager databases) : IWorktreeStep
             : await _databases.EnsureBranchAsync(worktree, config.Database, progress, cancellationToken).ConfigureAwait(false);
         log.Write("grove", $"database {branch.Name} ({branch.DisplayConnectionString})");
         _databases.KeepSparesFull(config.Database, message => log.Write("grove", message));
-        return branch.Environment;
+        return new StepOutput(branch.Environment, new WorktreeDatabase(branch.ProviderName, branch.Name, branch.DisplayConnectionString));
     }
 
     /// <summary>Nothing here restarts an app: a changed seed rebuilds the template for branches made later.</summary>

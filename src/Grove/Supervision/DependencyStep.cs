@@ -1,3 +1,4 @@
+using Grove.Hosting;
 using Grove.Configuration;
 using Grove.Dependencies;
 using Grove.Processes;
@@ -10,13 +11,15 @@ public sealed class DependencyStep(DependencyInstaller installer) : IWorktreeSte
 {
     private readonly DependencyInstaller _installer = installer ?? throw new ArgumentNullException(nameof(installer));
 
+    public string Name => "install";
+
     public WorktreeState State => WorktreeState.Installing;
 
-    public RunnerCommand ForcedBy => RunnerCommand.Reinstall;
+    public WorktreeCommand ForcedBy => WorktreeCommand.Reinstall;
 
     public bool AppliesTo(GroveConfig config) => config?.Install is not { Count: 0 };
 
-    public async Task<IReadOnlyList<KeyValuePair<string, string>>> RunAsync(WorktreeSnapshot worktree, GroveConfig config, WorktreeLog log, bool force, CancellationToken cancellationToken)
+    public async Task<StepOutput> RunAsync(WorktreeSnapshot worktree, GroveConfig config, WorktreeLog log, bool force, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(log);
         var progress = new Progress<string>(message => log.Write("grove", message));
@@ -26,7 +29,7 @@ public sealed class DependencyStep(DependencyInstaller installer) : IWorktreeSte
             log.Write("grove", $"nothing to install: {report.SkippedReason}");
         }
 
-        return [];
+        return StepOutput.None;
     }
 
     public Task<string> InputsAsync(WorktreeSnapshot worktree, GroveConfig config, CancellationToken cancellationToken) =>

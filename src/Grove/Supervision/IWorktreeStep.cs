@@ -1,3 +1,4 @@
+using Grove.Hosting;
 using Grove.Configuration;
 using Grove.Processes;
 using Grove.Worktrees;
@@ -11,18 +12,27 @@ namespace Grove.Supervision;
 /// </summary>
 public interface IWorktreeStep
 {
+    /// <summary>The step's name in snapshots: <c>install</c> or <c>database</c>.</summary>
+    string Name { get; }
+
     /// <summary>The state the worktree shows while the step runs.</summary>
     WorktreeState State { get; }
 
     /// <summary>The command that makes this step redo its work for real (<c>force</c>): a reinstall for dependencies, a reset for the database.</summary>
-    RunnerCommand ForcedBy { get; }
+    WorktreeCommand ForcedBy { get; }
 
     /// <summary>False when the worktree's config leaves nothing for this step to do (it is then not run or shown).</summary>
     bool AppliesTo(GroveConfig config);
 
     /// <summary>Runs the step (<paramref name="force"/>: redo it even when up to date, asked by <see cref="ForcedBy"/>); returns environment variables for the app.</summary>
-    Task<IReadOnlyList<KeyValuePair<string, string>>> RunAsync(WorktreeSnapshot worktree, GroveConfig config, WorktreeLog log, bool force, CancellationToken cancellationToken);
+    Task<StepOutput> RunAsync(WorktreeSnapshot worktree, GroveConfig config, WorktreeLog log, bool force, CancellationToken cancellationToken);
 
     /// <summary>A cheap digest of the step's inputs (lockfiles, seeds): when it changes while the app runs, the step is run again and the app restarted.</summary>
     Task<string> InputsAsync(WorktreeSnapshot worktree, GroveConfig config, CancellationToken cancellationToken);
+}
+
+/// <summary>What a step gives the app: environment variables, and the database it made (the database step).</summary>
+public sealed record StepOutput(IReadOnlyList<KeyValuePair<string, string>> Environment, WorktreeDatabase? Database = null)
+{
+    public static readonly StepOutput None = new([]);
 }

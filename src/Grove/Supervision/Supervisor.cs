@@ -1,3 +1,4 @@
+using Grove.Hosting;
 using Grove.Processes;
 using Grove.State;
 using Grove.Worktrees;
@@ -12,7 +13,7 @@ namespace Grove.Supervision;
 /// other grove processes see them (with the gateway port where they reach its agent API, which
 /// calls <see cref="Execute"/>), and stops the orphans a killed predecessor left.
 /// </summary>
-public sealed class Supervisor : IAppHost, IAsyncDisposable
+public sealed class Supervisor : IAsyncDisposable
 {
     private readonly WorktreeCatalog _catalog;
     private readonly SupervisorOptions _options;
@@ -27,25 +28,31 @@ public sealed class Supervisor : IAppHost, IAsyncDisposable
     private readonly ProcessIdentity _me = ProcessIdentity.Current;
     private WorktreeWatcher? _watcher;
     private readonly SnapshotPublisher _published = new();
+    private readonly LogHub _logs;
+    private readonly Func<DatabaseServerInfo?> _databaseServer;
+    private Task? _following;
 
     public Supervisor(WorktreeCatalog catalog, SupervisorOptions? options = null, IReadOnlyList<IWorktreeStep>? steps = null, TimeProvider? time = null)
+        : this(catalog, options, steps, time, null, null)
+    {
+    }
+
+    internal Supervisor(WorktreeCatalog catalog, SupervisorOptions? options, IReadOnlyList<IWorktreeStep>? steps, TimeProvider? time, LogHub? logs, Func<DatabaseServerInfo?>? databaseServer)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         _catalog = new WorktreeCatalog(catalog.Git, catalog.CommonGitDirectory, time) { ReportRunStates = false };
         _options = options ?? new SupervisorOptions();
         _steps = steps ?? [];
         _time = time ?? TimeProvider.System;
+        _logs = logs ?? new LogHub(_catalog.Store, _time);
+        _databaseServer = databaseServer ?? (() => null);
     }
 
     /// <summary>Every worktree with its app's state; null before <see cref="StartAsync(CancellationToken)"/>.</summary>
     public RepositorySnapshot? Current => _published.Current;
 
-    /// <summary>Raised with each new snapshot (on a pool thread).</summary>
-    public event EventHandler<RepositorySnapshot>? Changed
-    {
-        add => _published.Changed += value;
-        remove => _published.Changed -= value;
-    }
+    /// <summary>The current snapshot, then each new one, each subscriber on its own channel (see <see cref="SnapshotPublisher"/>).</summary>
+    public IAsyncEnumerable<RepositorySnapshot> WatchAsync(CancellationToken cancellationToken = default) => _published.WatchAsync(cancellationToken);
 
     /// <summary>Waits until a published snapshot satisfies <paramref name="condition"/>.</summary>
     public Task<RepositorySnapshot> WaitForAsync(Func<RepositorySnapshot, bool> condition, CancellationToken cancellationToken = default) =>
@@ -54,25 +61,35 @@ public sealed class Supervisor : IAppHost, IAsyncDisposable
     /// <summary>Where a worktree's log file is (it exists once its app was started).</summary>
     public string LogPath(WorktreeSnapshot worktree) => LogFiles.PathFor(_catalog.Store, worktree);
 
+    /// <summary>A worktree's log lines: the last <paramref name="history"/>, then each new one.</summary>
+    internal IAsyncEnumerable<LogLine> WatchLogsAsync(string slug, int history, CancellationToken cancellationToken) => _logs.WatchAsync(slug, history, cancellationToken);
+
     /// <summary>Claims the repository, stops orphans of an earlier run, and starts every worktree's app.</summary>
     public Task<RepositorySnapshot> StartAsync(CancellationToken cancellationToken = default) => StartAsync(null, cancellationToken);
 
     /// <inheritdoc cref="StartAsync(CancellationToken)"/>
     /// <param name="gatewayPort">Where the gateway serves the agent API, recorded for other grove processes.</param>
     /// <param name="cancellationToken">Stops the start.</param>
-    public async Task<RepositorySnapshot> StartAsync(int? gatewayPort, CancellationToken cancellationToken)
+    public Task<RepositorySnapshot> StartAsync(int? gatewayPort, CancellationToken cancellationToken) =>
+        StartAsync(gatewayPort, SupervisorRecord.DefaultFrontEnd, cancellationToken);
+
+    /// <inheritdoc cref="StartAsync(CancellationToken)"/>
+    /// <param name="gatewayPort">Where the gateway serves the agent API, recorded for other grove processes.</param>
+    /// <param name="frontEnd">The front end's name (grove up, AppHost), for the others' errors.</param>
+    /// <param name="cancellationToken">Stops the start.</param>
+    public async Task<RepositorySnapshot> StartAsync(int? gatewayPort, string frontEnd, CancellationToken cancellationToken)
     {
-        var left = _catalog.Runs.ClaimSupervisor(_me, gatewayPort, _time.GetUtcNow());
+        var left = _catalog.Runs.ClaimSupervisor(_me, gatewayPort, _time.GetUtcNow(), frontEnd);
         await Task.WhenAll(left.Select(run => StopOrphanAsync(run, cancellationToken))).ConfigureAwait(false);
         _watcher = new WorktreeWatcher(_catalog, _time);
-        _watcher.Changed += (_, snapshot) => _ = ReconcileAsync(snapshot);
         var first = await _watcher.StartAsync(cancellationToken).ConfigureAwait(false);
         await ReconcileAsync(first).ConfigureAwait(false);
+        _following = FollowAsync(_watcher);
         return Current!;
     }
 
     /// <summary>Runs <paramref name="command"/> on the worktree named by slug, branch or path.</summary>
-    public string Execute(string target, RunnerCommand command)
+    public string Execute(string target, WorktreeCommand command)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(target);
         var worktree = Current?.Find(target) ?? throw new GroveException(
@@ -89,7 +106,7 @@ public sealed class Supervisor : IAppHost, IAsyncDisposable
             throw new GroveException($"the worktree '{target}' has no app runner (its folder is missing?)", "run 'grove ls' to see its state");
         }
 
-        if (command == RunnerCommand.ResetDatabase && !HasDatabase(worktree))
+        if (command == WorktreeCommand.ResetDatabase && !HasDatabase(worktree))
         {
             throw new GroveException(
                 $"the grove.json of worktree '{worktree.Slug}' configures no database, so there is none to reset",
@@ -113,6 +130,11 @@ public sealed class Supervisor : IAppHost, IAsyncDisposable
             await _watcher.DisposeAsync().ConfigureAwait(false);
         }
 
+        if (_following is not null)
+        {
+            await _following.ConfigureAwait(false);
+        }
+
         await _reconcile.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         List<WorktreeRunner> runners;
         lock (_gate)
@@ -122,6 +144,7 @@ public sealed class Supervisor : IAppHost, IAsyncDisposable
         }
 
         await Task.WhenAll(runners.Select(r => r.DisposeAsync().AsTask())).ConfigureAwait(false);
+        _published.Complete();
         _catalog.Runs.ReleaseSupervisor(_me);
         _http.Dispose();
         _reconcile.Dispose();
@@ -133,8 +156,24 @@ public sealed class Supervisor : IAppHost, IAsyncDisposable
     {
         if (run.Process is not null && await ChildProcess.StopOrphanAsync(run.Process, _options.StopGrace, cancellationToken).ConfigureAwait(false))
         {
-            using var log = new WorktreeLog(LogFiles.PathFor(_catalog.Store, run.Slug), _time);
+            using var log = _logs.Open(run.Slug);
             log.Write("grove", $"stopped process {run.Process.Pid}, left running by an earlier grove that did not stop cleanly");
+        }
+    }
+
+    /// <summary>Reconciles with each snapshot the watcher publishes (the newest, when several came meanwhile), until it stops.</summary>
+    private async Task FollowAsync(WorktreeWatcher watcher)
+    {
+        try
+        {
+            await foreach (var snapshot in watcher.WatchAsync(_stop.Token).ConfigureAwait(false))
+            {
+                await ReconcileAsync(snapshot).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Stopping.
         }
     }
 
@@ -177,7 +216,7 @@ public sealed class Supervisor : IAppHost, IAsyncDisposable
             {
                 foreach (var worktree in wanted.Values.Where(w => !_runners.ContainsKey(w.Path)))
                 {
-                    var log = new WorktreeLog(LogFiles.PathFor(_catalog.Store, worktree), _time);
+                    var log = _logs.Open(worktree.Slug);
                     var runner = new WorktreeRunner(worktree, log, _options, _steps, _time, _http, OnRunnerChanged);
                     _runners[worktree.Path] = runner;
                     added.Add(runner);
@@ -218,9 +257,9 @@ public sealed class Supervisor : IAppHost, IAsyncDisposable
             {
                 var worktrees = discovered.Worktrees.Select(w =>
                     _runners.TryGetValue(w.Path, out var runner) && SameIdentity(runner.Worktree, w)
-                        ? w with { State = runner.Status.State, StateReason = runner.Status.Reason }
+                        ? Overlay(w, runner.Status)
                         : w);
-                next = discovered with { Worktrees = [.. worktrees], TakenAt = _time.GetUtcNow() };
+                next = discovered with { Worktrees = [.. worktrees], TakenAt = _time.GetUtcNow(), DatabaseServer = _databaseServer() };
             }
 
             _published.Publish(next);
@@ -239,6 +278,15 @@ public sealed class Supervisor : IAppHost, IAsyncDisposable
             return true;
         }
     }
+
+    private static WorktreeSnapshot Overlay(WorktreeSnapshot worktree, AppStatus status) => worktree with
+    {
+        State = status.State,
+        StateReason = status.Reason,
+        Step = status.Step,
+        StartedAt = status.StartedAt,
+        Database = status.Database,
+    };
 
     private static bool SameIdentity(WorktreeSnapshot a, WorktreeSnapshot b) =>
         a.Path == b.Path && a.Branch == b.Branch && a.Slug == b.Slug && a.Port == b.Port && a.GatewayUrl == b.GatewayUrl;

@@ -1,3 +1,5 @@
+using Grove.Worktrees;
+
 namespace Grove.Supervision;
 
 /// <summary>How <see cref="Supervisor"/> runs apps; the defaults suit a developer machine.</summary>
@@ -25,4 +27,10 @@ public sealed record SupervisorOptions
 
     /// <summary>Healthy time after which an app counts as stable, and earlier crashes are forgiven.</summary>
     public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Variables a front end adds to each app's environment (an AppHost: the dashboard's
+    /// OpenTelemetry endpoint): over grove.json's <c>app.env</c>, under Grove's own variables.
+    /// </summary>
+    public Func<WorktreeSnapshot, IReadOnlyDictionary<string, string>>? AppEnvironment { get; init; }
 }

@@ -1,3 +1,4 @@
+using Grove.Hosting;
 using System.Globalization;
 using System.Threading.Channels;
 using Grove.Configuration;
@@ -20,12 +21,15 @@ internal sealed class WorktreeRunner : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly HttpClient _http;
     private readonly Action<WorktreeRunner> _changed;
-    private readonly Channel<RunnerCommand> _commands = Channel.CreateUnbounded<RunnerCommand>();
+    private readonly Channel<WorktreeCommand> _commands = Channel.CreateUnbounded<WorktreeCommand>();
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private Task? _loop;
-    private readonly HashSet<RunnerCommand> _forced = []; // commands that asked steps to redo their work
+    private readonly HashSet<WorktreeCommand> _forced = []; // commands that asked steps to redo their work
     private AppStatus _status = new(WorktreeState.Pending, null, null);
+    private WorktreeStep? _step;
+    private DateTimeOffset? _startedAt;
+    private WorktreeDatabase? _database;
 
     public WorktreeRunner(WorktreeSnapshot worktree, WorktreeLog log, SupervisorOptions options, IReadOnlyList<IWorktreeStep> steps, TimeProvider time, HttpClient http, Action<WorktreeRunner> changed)
     {
@@ -51,17 +55,17 @@ internal sealed class WorktreeRunner : IAsyncDisposable
     /// Queues a command. A restart or stop shows <see cref="WorktreeState.Stopping"/> at once, so
     /// nobody takes the old process for the running app while it is being stopped.
     /// </summary>
-    public void Post(RunnerCommand command)
+    public void Post(WorktreeCommand command)
     {
         lock (_gate)
         {
             _commands.Writer.TryWrite(command);
             var requested = $"{command.Verb()} requested";
-            if (command != RunnerCommand.Start && Status.State is WorktreeState.Installing or WorktreeState.BranchingDatabase or WorktreeState.Starting or WorktreeState.Running or WorktreeState.Unhealthy)
+            if (command != WorktreeCommand.Start && Status.State is WorktreeState.Installing or WorktreeState.BranchingDatabase or WorktreeState.Starting or WorktreeState.Running or WorktreeState.Unhealthy)
             {
                 Set(WorktreeState.Stopping, requested, Status.Process);
             }
-            else if (command != RunnerCommand.Stop && Status.State is WorktreeState.Stopped or WorktreeState.Failed or WorktreeState.Exited)
+            else if (command != WorktreeCommand.Stop && Status.State is WorktreeState.Stopped or WorktreeState.Failed or WorktreeState.Exited)
             {
                 // Shown at once, so 'grove start x && grove wait x' waits for the new run.
                 Set(WorktreeState.Pending, requested);
@@ -200,20 +204,30 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         _ = _commands.Reader.WaitToReadAsync(steps.Token).AsTask().ContinueWith(
             arrived => { if (arrived.Status == TaskStatus.RanToCompletion) { steps.Cancel(); } },
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (config.Database is null)
+        {
+            _database = null;
+        }
+
         foreach (var step in _steps.Where(step => step.AppliesTo(config)))
         {
+            _step = new WorktreeStep(step.Name, _time.GetUtcNow());
             Set(step.State, null);
             try
             {
-                environment.AddRange(await step.RunAsync(Worktree, config, Log, forced.Contains(step.ForcedBy), steps.Token).ConfigureAwait(false));
+                var output = await step.RunAsync(Worktree, config, Log, forced.Contains(step.ForcedBy), steps.Token).ConfigureAwait(false);
+                environment.AddRange(output.Environment);
+                _database = output.Database ?? _database;
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && _commands.Reader.TryRead(out var command))
             {
+                _step = null;
                 Log.Write("grove", $"{step.State} cancelled by a {command.Verb()} request");
                 return new Outcome.Command(command);
             }
             catch (GroveException ex)
             {
+                _step = null;
                 _forced.Clear();
                 Log.Write("grove", ex.Message);
                 if (ex.Fix is not null)
@@ -225,6 +239,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
             }
         }
 
+        _step = null;
         await steps.CancelAsync().ConfigureAwait(false);
         _forced.Clear();
 
@@ -247,6 +262,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         var spec = new ProcessSpec(program, run.Args, folder) { Environment = AppEnvironment(config, environment) };
         Log.Write("grove", $"starting {run.Command} {string.Join(' ', run.Args)} on port {Worktree.Port}");
         await using var child = ChildProcess.Start(spec, (error, line) => Log.Write(error ? "err" : "out", line));
+        _startedAt = _time.GetUtcNow();
         Set(WorktreeState.Starting, _status.Reason, child.Identity);
         var outcome = await SuperviseAsync(child, config, inputs, cancellationToken).ConfigureAwait(false);
         if (outcome is Outcome.Command or Outcome.Stopping or Outcome.InputsChanged)
@@ -290,7 +306,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
 
             if (_commands.Reader.TryRead(out var command))
             {
-                if (command == RunnerCommand.Start)
+                if (command == WorktreeCommand.Start)
                 {
                     Log.Write("grove", "start requested, but the app already runs");
                     continue;
@@ -375,6 +391,11 @@ internal sealed class WorktreeRunner : IAsyncDisposable
             environment[key] = value;
         }
 
+        foreach (var (key, value) in _options.AppEnvironment?.Invoke(Worktree) ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
         foreach (var (key, value) in fromSteps.Concat(WorktreeEnvironment.For(Worktree)))
         {
             environment[key] = value;
@@ -397,7 +418,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
     }
 
     /// <summary>Waits for a command, or (when <paramref name="inputs"/> is known) for the step inputs to change: null then.</summary>
-    private async Task<RunnerCommand?> WaitForCommandOrNewInputsAsync(string? inputs, CancellationToken cancellationToken)
+    private async Task<WorktreeCommand?> WaitForCommandOrNewInputsAsync(string? inputs, CancellationToken cancellationToken)
     {
         if (inputs is null)
         {
@@ -428,7 +449,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         }
     }
 
-    private async Task<RunnerCommand?> WaitForCommandAsync(TimeSpan delay, CancellationToken cancellationToken)
+    private async Task<WorktreeCommand?> WaitForCommandAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(delay);
@@ -443,15 +464,15 @@ internal sealed class WorktreeRunner : IAsyncDisposable
     }
 
     /// <summary>Notes a command taken from the queue; returns whether the app should run.</summary>
-    private bool Apply(RunnerCommand command)
+    private bool Apply(WorktreeCommand command)
     {
         Log.Write("grove", $"{command.Verb()} requested");
-        if (command is RunnerCommand.Reinstall or RunnerCommand.ResetDatabase)
+        if (command is WorktreeCommand.Reinstall or WorktreeCommand.ResetDatabase)
         {
             _forced.Add(command);
         }
 
-        return command != RunnerCommand.Stop;
+        return command != WorktreeCommand.Stop;
     }
 
     private TimeSpan Backoff(int crashes)
@@ -462,7 +483,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
 
     private void Set(WorktreeState state, string? reason, ProcessIdentity? process = null)
     {
-        var next = new AppStatus(state, reason, process);
+        var next = new AppStatus(state, reason, process) { Step = _step, StartedAt = process is null ? null : _startedAt, Database = _database };
         if (next == Volatile.Read(ref _status))
         {
             return;
@@ -475,7 +496,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
 
     private abstract record Outcome
     {
-        public sealed record Command(RunnerCommand Value) : Outcome;
+        public sealed record Command(WorktreeCommand Value) : Outcome;
 
         public sealed record Crashed(int ExitCode, bool Stable) : Outcome;
 

@@ -13,6 +13,12 @@ public sealed record RepositorySnapshot(string CommonGitDirectory, ImmutableArra
     /// </summary>
     public string? ConfigError { get; init; }
 
+    /// <summary>Grows by one with every snapshot its publisher publishes (0: not published yet); never part of <see cref="SameContent"/>.</summary>
+    public long Version { get; init; }
+
+    /// <summary>Grove's own PostgreSQL server while it runs in this process; null otherwise.</summary>
+    public DatabaseServerInfo? DatabaseServer { get; init; }
+
     /// <summary>
     /// The worktree whose slug, branch or folder is <paramref name="nameOrPath"/>; null when none.
     /// A name that fits two worktrees (one's slug, another's branch) is refused, never guessed.
@@ -50,7 +56,7 @@ public sealed record RepositorySnapshot(string CommonGitDirectory, ImmutableArra
     public bool SameContent(RepositorySnapshot other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return ConfigError == other.ConfigError && Worktrees.SequenceEqual(other.Worktrees);
+        return ConfigError == other.ConfigError && DatabaseServer == other.DatabaseServer && Worktrees.SequenceEqual(other.Worktrees);
     }
 
     private static bool SamePath(string a, string b) =>

@@ -17,11 +17,14 @@ public sealed class WorktreeRemover(WorktreeCatalog catalog)
     };
     private readonly WorktreeCatalog _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
 
+    /// <summary>Checks everything that would refuse the removal, and changes nothing; returns the worktree.</summary>
     /// <param name="target">The worktree's slug, branch or folder.</param>
-    public async Task<WorktreeSnapshot> RemoveAsync(string target, bool force, bool deleteBranch, CancellationToken cancellationToken = default)
+    /// <param name="force">Remove even with changes that would be lost, or when locked.</param>
+    /// <param name="deleteBranch">Also delete the branch (refused unless merged).</param>
+    /// <param name="cancellationToken">Stops the checks.</param>
+    public async Task<WorktreeSnapshot> CheckAsync(string target, bool force, bool deleteBranch, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(target);
-        var git = _catalog.Git;
         var snapshot = await _catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
         var worktree = snapshot.Find(target) ?? throw new GroveException(
             $"no worktree is called '{target}'",
@@ -48,6 +51,18 @@ public sealed class WorktreeRemover(WorktreeCatalog catalog)
             await RefuseIfUnmergedAsync(worktree.Branch, cancellationToken).ConfigureAwait(false);
         }
 
+        return worktree;
+    }
+
+    /// <summary>Removes the worktree after <see cref="CheckAsync"/>'s checks; returns it as it was.</summary>
+    /// <param name="target">The worktree's slug, branch or folder.</param>
+    /// <param name="force">Remove even with changes that would be lost, or when locked.</param>
+    /// <param name="deleteBranch">Also delete the branch (refused unless merged).</param>
+    /// <param name="cancellationToken">Stops the removal.</param>
+    public async Task<WorktreeSnapshot> RemoveAsync(string target, bool force, bool deleteBranch, CancellationToken cancellationToken = default)
+    {
+        var worktree = await CheckAsync(target, force, deleteBranch, cancellationToken).ConfigureAwait(false);
+        var git = _catalog.Git;
         List<string> arguments = ["worktree", "remove"];
         if (force)
         {

@@ -42,6 +42,15 @@ public sealed record WorktreeSnapshot
 
     public string? PrunableReason { get; init; }
 
+    /// <summary>Its database as its app last got it; null when none is configured or it is not made yet.</summary>
+    public WorktreeDatabase? Database { get; init; }
+
+    /// <summary>The step before the app's start that runs now (install, database); null when none does.</summary>
+    public WorktreeStep? Step { get; init; }
+
+    /// <summary>When the app's current process was started; null when no process runs.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
     /// <summary>
     /// True once waiting for the app to become healthy is pointless or done: it runs, it failed,
     /// or it is stopped for a reason (on request, no app configured). Nothing changes by itself then.

@@ -41,12 +41,8 @@ public sealed class WorktreeWatcher : IAsyncDisposable
     /// <summary>The error of the last re-read, null once a re-read succeeds again.</summary>
     public Exception? LastError { get; private set; }
 
-    /// <summary>Raised on the watcher's own task with each new snapshot.</summary>
-    public event EventHandler<RepositorySnapshot>? Changed
-    {
-        add => _published.Changed += value;
-        remove => _published.Changed -= value;
-    }
+    /// <summary>The current snapshot, then each new one (see <see cref="SnapshotPublisher.WatchAsync"/>); ends when the watcher is disposed.</summary>
+    public IAsyncEnumerable<RepositorySnapshot> WatchAsync(CancellationToken cancellationToken = default) => _published.WatchAsync(cancellationToken);
 
     /// <summary>Takes the first snapshot (errors surface here) and starts following changes.</summary>
     public async Task<RepositorySnapshot> StartAsync(CancellationToken cancellationToken = default)
@@ -102,6 +98,7 @@ public sealed class WorktreeWatcher : IAsyncDisposable
             }
         }
 
+        _published.Complete();
         _stop.Dispose();
         _signal.Dispose();
     }

@@ -23,13 +23,7 @@ public class DatabaseBeforeStartTests
         await using var databases = new DatabaseManager(repo.CommonGitDirectory);
         await using var supervisor = new Supervisor(repo.Catalog(), new SupervisorOptions { StopGrace = TimeSpan.FromSeconds(2) }, [new DatabaseStep(databases)]);
         var states = new List<WorktreeState>();
-        supervisor.Changed += (_, s) =>
-        {
-            lock (states)
-            {
-                states.AddRange(s.Worktrees.Select(w => w.State));
-            }
-        };
+        await using var recorder = StateRecorder.Follow(supervisor, states, s => s.Worktrees.Select(w => w.State));
 
         await supervisor.StartAsync(Bounded.Token(Bounded.Process));
         var running = await supervisor.WaitForAsync(s => s.Worktrees.All(w => w.State == WorktreeState.Running), Bounded.Token(TimeSpan.FromSeconds(90)));

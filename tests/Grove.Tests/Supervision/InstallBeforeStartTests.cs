@@ -1,3 +1,4 @@
+using Grove.Hosting;
 using Grove.Dependencies;
 using Grove.Supervision;
 using Grove.Worktrees;
@@ -25,13 +26,7 @@ public class InstallBeforeStartTests
             """);
         await using var supervisor = For(repo);
         var states = new List<WorktreeState>();
-        supervisor.Changed += (_, s) =>
-        {
-            lock (states)
-            {
-                states.Add(s.Worktrees[0].State);
-            }
-        };
+        await using var recorder = StateRecorder.Follow(supervisor, states, s => s.Worktrees.Take(1).Select(w => w.State));
 
         await supervisor.StartAsync(Within(Bounded.Process));
         var failed = await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Failed, Within(TimeSpan.FromSeconds(60)));
@@ -91,7 +86,7 @@ public class InstallBeforeStartTests
 
         var sleeper = Grove.Processes.ProcessIdentity.Read(int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture))!;
 
-        supervisor.Execute("main", RunnerCommand.Stop);
+        supervisor.Execute("main", WorktreeCommand.Stop);
         var stopped = await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Stopped, Within(TimeSpan.FromSeconds(20)));
 
         Assert.Equal("stopped on request", stopped.Worktrees[0].StateReason);

@@ -1,3 +1,4 @@
+using Grove.Hosting;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -147,13 +148,7 @@ public class SupervisorTests
         using var repo = AppRepository.Create("--exit", "3");
         await using var supervisor = new Supervisor(repo.Catalog(), Fast with { MaxCrashes = 3 });
         var states = new List<WorktreeState>();
-        supervisor.Changed += (_, s) =>
-        {
-            lock (states)
-            {
-                states.Add(s.Worktrees[0].State);
-            }
-        };
+        await using var recorder = StateRecorder.Follow(supervisor, states, s => s.Worktrees.Take(1).Select(w => w.State));
 
         await supervisor.StartAsync(Within(Bounded.Process));
         var failed = await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Failed, Within(Healthy));
@@ -202,7 +197,7 @@ public class SupervisorTests
         await supervisor.WaitForAsync(s => AllRunning(s, 1), Within(Healthy));
         var first = repo.Catalog().Runs.ReadAll().Single().Process!;
 
-        supervisor.Execute("main", RunnerCommand.Restart);
+        supervisor.Execute("main", WorktreeCommand.Restart);
         Assert.NotEqual(WorktreeState.Running, supervisor.Current!.Worktrees[0].State); // at once (stopping), never "running" while it stops
         await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Starting, Within(Healthy));
         await supervisor.WaitForAsync(s => AllRunning(s, 1), Within(Healthy));
@@ -221,7 +216,7 @@ public class SupervisorTests
         await supervisor.WaitForAsync(s => AllRunning(s, 1), Within(Healthy));
         var process = repo.Catalog().Runs.ReadAll().Single().Process!;
 
-        supervisor.Execute("main", RunnerCommand.Start);
+        supervisor.Execute("main", WorktreeCommand.Start);
         await Task.Delay(1000, TestContext.Current.CancellationToken);
 
         Assert.True(process.IsAlive());

@@ -1,0 +1,326 @@
+using System.Globalization;
+using Grove.Configuration;
+using Grove.Contracts;
+using Grove.Databases;
+using Grove.Dependencies;
+using Grove.State;
+using Grove.Supervision;
+using Grove.Worktrees;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Grove.Hosting;
+
+/// <summary>
+/// The engine for one repository, assembled once for every front end (<c>grove up</c>, the
+/// AppHost, the CLI's one-shot commands): discovery and watch, the state store, the supervisor
+/// with its install and database steps, the spares keeper and Grove's PostgreSQL server. Opened,
+/// it answers commands that need no running apps (create, remove, reset a database); started,
+/// it runs every worktree's app and publishes versioned snapshots and live logs.
+/// </summary>
+public sealed class GroveHost : IGroveHost, IAsyncDisposable
+{
+    private readonly GroveHostOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly DatabaseManager _databases;
+    private readonly Supervisor _supervisor;
+    private readonly LogHub _logs;
+    private int _started;
+
+    private GroveHost(GroveHostOptions options, RepositoryLocation location, Git git)
+    {
+        _options = options;
+        _time = options.Time ?? TimeProvider.System;
+        _logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Grove.Host");
+        Location = location;
+        Catalog = new WorktreeCatalog(git, location.CommonGitDirectory, _time);
+        _databases = new DatabaseManager(location.CommonGitDirectory, _time, options.DatabaseConnectionString);
+        _logs = new LogHub(Catalog.Store, _time);
+        _supervisor = new Supervisor(
+            Catalog,
+            options.Supervision with { AppEnvironment = options.AppEnvironment ?? options.Supervision.AppEnvironment },
+            [new DependencyStep(new DependencyInstaller(location.CommonGitDirectory)), new DatabaseStep(_databases)],
+            _time,
+            _logs,
+            () => _databases.LocalServerInUse);
+    }
+
+    /// <summary>Where the repository is, and the worktree <see cref="GroveHostOptions.RepositoryPath"/> is in.</summary>
+    public RepositoryLocation Location { get; }
+
+    /// <summary>Whether this host runs the apps (after <see cref="StartAsync"/>).</summary>
+    public bool IsStarted => Volatile.Read(ref _started) == 1;
+
+    /// <inheritdoc/>
+    public RepositorySnapshot? Current => _supervisor.Current;
+
+    internal WorktreeCatalog Catalog { get; }
+
+    internal DatabaseManager Databases => _databases;
+
+    /// <summary>Finds the repository <paramref name="options"/> names and assembles its engine; no app runs yet.</summary>
+    public static async Task<GroveHost> OpenAsync(GroveHostOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.RepositoryPath);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.FrontEnd);
+        var git = new Git();
+        var location = await RepositoryLocation.FindAsync(git, Path.GetFullPath(options.RepositoryPath), cancellationToken).ConfigureAwait(false);
+        return new GroveHost(options, location, git);
+    }
+
+    /// <summary>
+    /// Claims the repository (one front end runs its apps at a time: a clear error names the one
+    /// that does), stops what a killed predecessor left running, and starts every worktree's app.
+    /// </summary>
+    /// <param name="gatewayPort">Where this front end's gateway serves the agent API, recorded so the CLI reaches it.</param>
+    /// <param name="cancellationToken">Stops the start.</param>
+    public async Task<RepositorySnapshot> StartAsync(int? gatewayPort, CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 1)
+        {
+            throw new InvalidOperationException("the host is already started");
+        }
+
+        if (Catalog.Runs.LiveSupervisor() is { } running)
+        {
+            _started = 0;
+            throw RunStore.AlreadyRunning(running);
+        }
+
+        var first = await _supervisor.StartAsync(gatewayPort, _options.FrontEnd, cancellationToken).ConfigureAwait(false);
+        HostLog.Started(_logger, Catalog.CommonGitDirectory, _options.FrontEnd, first.Worktrees.Length);
+        return first;
+    }
+
+    /// <summary>The worktrees now: this host's own snapshot while it runs the apps, else a fresh read with the states a running front end recorded.</summary>
+    public async Task<RepositorySnapshot> SnapshotAsync(CancellationToken cancellationToken = default) =>
+        IsStarted && Current is { } current ? current : await Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The repository-wide grove.json (the primary worktree's, or the one committed at HEAD of a bare repository).</summary>
+    public async Task<GroveConfig> RepositoryConfigAsync(CancellationToken cancellationToken = default)
+    {
+        var entries = await Catalog.ListAsync(cancellationToken).ConfigureAwait(false);
+        return await Catalog.LoadRepositoryConfigAsync(entries, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<RepositorySnapshot> WatchAsync(CancellationToken cancellationToken = default) => _supervisor.WatchAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<RepositorySnapshot> WaitForAsync(Func<RepositorySnapshot, bool> condition, CancellationToken cancellationToken = default) =>
+        _supervisor.WaitForAsync(condition, cancellationToken);
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<LogLine> WatchLogsAsync(string worktree, int history = 100, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(history);
+        return _logs.WatchAsync(SlugOf(worktree), history, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<LogLine> ReadLog(string worktree, int tail)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(tail);
+        return _logs.Tail(SlugOf(worktree), tail);
+    }
+
+    /// <inheritdoc/>
+    public async Task<CommandResult> ExecuteAsync(string worktree, WorktreeCommand command, bool waitForEffect = true, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(worktree);
+        var result = await ExecuteCoreAsync(worktree, command, waitForEffect, cancellationToken).ConfigureAwait(false);
+        HostLog.CommandEnded(_logger, command.Verb(), worktree, result.Outcome, result.Message);
+        return result;
+    }
+
+    /// <summary>
+    /// A branch and a worktree for it, with its own lease and (when grove.json configures one) its
+    /// own database: a branch of the template, or a copy of another worktree's data.
+    /// </summary>
+    public Task<CommandResult> CreateWorktreeAsync(CreateWorktreeRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.Branch);
+        return Logged("new", request.Branch, new WorktreeCreation(this).RunAsync(request, progress, cancellationToken));
+    }
+
+    /// <summary>
+    /// Removes a worktree: refused (nothing changed) when it holds work that would be lost, is
+    /// locked or is the primary; otherwise its app is stopped first, then the worktree, its lease
+    /// and (unless kept) its database go.
+    /// </summary>
+    public Task<CommandResult> RemoveWorktreeAsync(RemoveWorktreeRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.Worktree);
+        return Logged("rm", request.Worktree, new WorktreeRemoval(this).RunAsync(request, progress, cancellationToken));
+    }
+
+    /// <summary>
+    /// Replaces a worktree's database by a fresh branch of the template. While this host runs the
+    /// app, through it (stop, reset, start); otherwise directly.
+    /// </summary>
+    public async Task<CommandResult> ResetDatabaseAsync(string worktree, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(worktree);
+        if (IsStarted)
+        {
+            return await ExecuteAsync(worktree, WorktreeCommand.ResetDatabase, waitForEffect: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            var config = await DatabaseConfigAsync(cancellationToken).ConfigureAwait(false);
+            var target = Resolve(await SnapshotAsync(cancellationToken).ConfigureAwait(false), worktree);
+            var branch = await _databases.ResetAsync(target, config, progress, cancellationToken).ConfigureAwait(false);
+            return CommandResult.Done($"reset {branch.Name} for {target.Slug} from the template", target with { Database = branch.Describe() });
+        }
+        catch (GroveException ex)
+        {
+            return CommandResult.Failed(ex.Message, ex.Fix);
+        }
+    }
+
+    /// <summary>Builds the template when it is missing or its seed changed (<paramref name="rebuild"/>: always).</summary>
+    public async Task<string> EnsureTemplateAsync(bool rebuild, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var config = await DatabaseConfigAsync(cancellationToken).ConfigureAwait(false);
+        await _databases.EnsureTemplateAsync(config, rebuild, progress, cancellationToken).ConfigureAwait(false);
+        return config.Provider == DatabaseProvider.Postgres ? DatabaseNames.Template(config.Name) : "__template.db";
+    }
+
+    /// <summary>
+    /// After a one-shot command branched from the template: refills the spares (PostgreSQL) before
+    /// the process exits, unless a running front end keeps them full. A failure is a warning (the
+    /// command's own work is done), reported through <paramref name="progress"/>.
+    /// </summary>
+    public async Task RefillSparesAsync(IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        DatabaseConfig? config;
+        try
+        {
+            config = (await RepositoryConfigAsync(cancellationToken).ConfigureAwait(false)).Database;
+        }
+        catch (GroveException)
+        {
+            return; // the command before reported the config
+        }
+
+        if (config is null || IsStarted || !_databases.SparesNeedWork(config) || Catalog.Runs.LiveSupervisor() is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _databases.RefillSparesAsync(config, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            HostLog.SpareRefillFailed(_logger, ex.Message);
+            progress?.Report($"warning: no spare branch was prepared ({ex.Message}); the next worktree's branch is copied from the template instead");
+        }
+    }
+
+    /// <summary>A worktree's database as Grove made it (no password); null when grove.json configures none or Grove did not make it.</summary>
+    public WorktreeDatabase? DescribeDatabase(WorktreeSnapshot worktree, DatabaseConfig? config)
+    {
+        ArgumentNullException.ThrowIfNull(worktree);
+        return config is null ? null : _databases.DescribeOwned(worktree, config) is { } owned ? owned.Describe() : null;
+    }
+
+    /// <summary>Stops every app (and Grove's PostgreSQL server when this host started it), then releases the repository.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _supervisor.DisposeAsync().ConfigureAwait(false);
+        await _databases.DisposeAsync().ConfigureAwait(false);
+        if (IsStarted)
+        {
+            HostLog.Stopped(_logger, Catalog.CommonGitDirectory);
+        }
+    }
+
+    internal async Task<DatabaseConfig> DatabaseConfigAsync(CancellationToken cancellationToken) =>
+        (await RepositoryConfigAsync(cancellationToken).ConfigureAwait(false)).Database ?? throw new GroveException(
+            "grove.json configures no database",
+            "add a \"database\" section to grove.json, for example { \"provider\": \"sqlite\", \"name\": \"app\", \"seed\": \"db/seed.sql\" }");
+
+    /// <summary>The worktree named by slug, branch or folder, or a clear error listing the known slugs.</summary>
+    internal static WorktreeSnapshot Resolve(RepositorySnapshot snapshot, string name) =>
+        snapshot.Find(name) ?? throw new GroveException(
+            $"no worktree is called '{name}'",
+            $"name one by slug, branch or folder; known slugs: {string.Join(", ", snapshot.Worktrees.Select(w => w.Slug))}");
+
+    /// <summary>Stops the app of a worktree this host runs and waits until it has stopped; false when it ran no app.</summary>
+    internal async Task<bool> StopAppAsync(WorktreeSnapshot worktree, CancellationToken cancellationToken)
+    {
+        if (!IsStarted || Current?.TryFind(worktree.Path) is not { } current || WorktreeCommand.Stop.WhyNot(current) is not null)
+        {
+            return false;
+        }
+
+        var stopped = await ExecuteAsync(worktree.Path, WorktreeCommand.Stop, waitForEffect: true, cancellationToken).ConfigureAwait(false);
+        return stopped.Succeeded ? true : throw new GroveException(stopped.Message, stopped.Fix);
+    }
+
+    private async Task<CommandResult> Logged(string verb, string target, Task<CommandResult> work)
+    {
+        var result = await work.ConfigureAwait(false);
+        HostLog.CommandEnded(_logger, verb, target, result.Outcome, result.Message);
+        return result;
+    }
+
+    private async Task<CommandResult> ExecuteCoreAsync(string name, WorktreeCommand command, bool waitForEffect, CancellationToken cancellationToken)
+    {
+        if (!IsStarted || Current is not { } snapshot)
+        {
+            return CommandResult.Refused($"this {_options.FrontEnd} does not run the apps", "start 'grove up' or the AppHost, which run them");
+        }
+
+        WorktreeSnapshot worktree;
+        try
+        {
+            worktree = Resolve(snapshot, name);
+            if (command.WhyNot(worktree) is { } why)
+            {
+                return CommandResult.Refused(why) with { Worktree = worktree };
+            }
+
+            _supervisor.Execute(worktree.Path, command);
+        }
+        catch (GroveException ex)
+        {
+            return CommandResult.Refused(ex.Message, ex.Fix);
+        }
+
+        if (!waitForEffect)
+        {
+            return CommandResult.Done($"{command.Verb()} of {worktree.Slug} requested", worktree);
+        }
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(_options.CommandTimeout);
+        try
+        {
+            var after = await _supervisor.WaitForAsync(s => s.TryFind(worktree.Path) is not { } w || command.HasEnded(w), limit.Token).ConfigureAwait(false);
+            return command.Result(worktree, after.TryFind(worktree.Path));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var now = Current?.TryFind(worktree.Path);
+            return CommandResult.Failed(
+                string.Create(CultureInfo.InvariantCulture, $"{command.Verb()} of {worktree.Slug} was carried out, but after {_options.CommandTimeout.TotalSeconds:0} s its app is still {(now is null ? "gone" : WorktreeStateNames.Of(now.State))}"),
+                $"see 'grove logs {worktree.Slug}'") with { Worktree = now };
+        }
+    }
+
+    private string SlugOf(string worktree)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(worktree);
+        return Current?.Find(worktree)?.Slug ?? (Slugs.Slug.IsValid(worktree) ? worktree : throw new GroveException(
+            $"no worktree is called '{worktree}'",
+            $"name one by slug; known slugs: {string.Join(", ", Current?.Worktrees.Select(w => w.Slug) ?? [])}"));
+    }
+}

@@ -1,0 +1,82 @@
+using Grove.Worktrees;
+
+namespace Grove.Hosting;
+
+/// <summary>
+/// <c>grove rm</c> and the dashboard's "remove worktree": refused before anything changes when
+/// work would be lost; the app (when this host runs it) is stopped before the folder goes, then
+/// the worktree, its lease and its database (unless kept).
+/// </summary>
+internal sealed class WorktreeRemoval(GroveHost host)
+{
+    public async Task<CommandResult> RunAsync(RemoveWorktreeRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var remover = new WorktreeRemover(host.Catalog);
+        Configuration.DatabaseConfig? database;
+        WorktreeSnapshot worktree;
+        try
+        {
+            database = (await host.RepositoryConfigAsync(cancellationToken).ConfigureAwait(false)).Database;
+            worktree = await remover.CheckAsync(request.Worktree, request.Force, request.DeleteBranch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GroveException ex)
+        {
+            return CommandResult.Refused(ex.Message, ex.Fix);
+        }
+
+        bool stopped;
+        try
+        {
+            stopped = await host.StopAppAsync(worktree, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GroveException ex)
+        {
+            return CommandResult.Failed($"the app of {worktree.Slug} could not be stopped, so its worktree was kept: {ex.Message}", ex.Fix);
+        }
+
+        WorktreeSnapshot removed;
+        try
+        {
+            removed = await remover.RemoveAsync(worktree.Path, request.Force, request.DeleteBranch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GroveException ex)
+        {
+            if (stopped)
+            {
+                await host.ExecuteAsync(worktree.Path, WorktreeCommand.Start, waitForEffect: false, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return CommandResult.Failed(ex.Message, ex.Fix);
+        }
+
+        var branchNote = removed.Branch is null ? string.Empty
+            : request.DeleteBranch ? $"; branch '{removed.Branch}' deleted" : $"; branch '{removed.Branch}' kept";
+        var databaseNote = string.Empty;
+        if (database is not null)
+        {
+            var name = host.Databases.Describe(removed, database).Name;
+            if (request.KeepDatabase)
+            {
+                databaseNote = host.Databases.DescribeOwned(removed, database) is null
+                    ? $"; it had no database of Grove's ({name} was never made)"
+                    : $"; database {name} kept";
+            }
+            else
+            {
+                try
+                {
+                    var dropped = await host.Databases.DropAsync(removed, database, progress, cancellationToken).ConfigureAwait(false);
+                    databaseNote = dropped
+                        ? $"; database {name} dropped"
+                        : $"; no database of Grove's named {name} to drop (never made, or not Grove's: left alone)";
+                }
+                catch (GroveException ex)
+                {
+                    return CommandResult.Failed($"the worktree {removed.Path} was removed, but its database {name} was kept: {ex.Message}", ex.Fix) with { Worktree = removed };
+                }
+            }
+        }
+
+        return CommandResult.Done($"removed {removed.Path} (slug {removed.Slug}, port {removed.Port} released){branchNote}{databaseNote}", removed);
+    }
+}
