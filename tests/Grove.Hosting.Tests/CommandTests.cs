@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace Grove.Hosting.Tests;
 
 /// <summary>The dashboard's commands on worktree rows, run through app.ResourceCommands as the dashboard runs them.</summary>
-[Collection(AppHostCollection.Name)]
+[Collection(SharedAppHost.Name)]
 public sealed class CommandTests(AppHostFixture fixture)
 {
     private static readonly TimeSpan CommandLimit = TimeSpan.FromMinutes(3);

@@ -12,9 +12,9 @@ public sealed record Row(string Name, CustomResourceSnapshot Snapshot)
 
 public static class Rows
 {
-    /// <summary>Waits (bounded) until the row named <paramref name="name"/> satisfies <paramref name="condition"/>.</summary>
     public static readonly TimeSpan DefaultLimit = TimeSpan.FromMinutes(2);
 
+    /// <summary>Waits (bounded) until the row named <paramref name="name"/> satisfies <paramref name="condition"/>.</summary>
     public static async Task<Row> WaitAsync(DistributedApplication app, string name, Func<Row, bool> condition, TimeSpan? limit = null)
     {
         ArgumentNullException.ThrowIfNull(app);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Grove.Hosting.Tests;
 
 /// <summary>The worktrees of a repository as dashboard rows: states, URLs, properties, logs, telemetry, coming and going.</summary>
-[Collection(AppHostCollection.Name)]
+[Collection(SharedAppHost.Name)]
 public sealed class WorktreeRowTests(AppHostFixture fixture)
 {
     [Fact]
