@@ -101,17 +101,19 @@ internal sealed class RepositoryRuntime : IAsyncDisposable
             var gatewayOptions = new GatewayOptions { Port = _repository.GatewayPort ?? config.GatewayPort, ExtraHostNames = config.GatewayHosts };
             _gateway = await GatewayServer.StartAsync(_host, gatewayOptions, cancellationToken).ConfigureAwait(false);
             await PublishGatewayAsync(_gateway.Url).ConfigureAwait(false);
-            var first = await _host.StartAsync(_gateway.Port, cancellationToken).ConfigureAwait(false);
-            Log.Started(_logger, first.Worktrees.Length, _repository.RepositoryPath, _gateway.Url);
-            Log.Started(_console, first.Worktrees.Length, _repository.RepositoryPath, _gateway.Url);
+            var started = await _host.StartAsync(_gateway.Port, cancellationToken).ConfigureAwait(false);
+            Log.Started(_logger, started.Worktrees.Length, _repository.RepositoryPath, _gateway.Url);
+            Log.Started(_console, started.Worktrees.Length, _repository.RepositoryPath, _gateway.Url);
 
+            var first = true;
             string? configError = null;
             await foreach (var snapshot in _host.WatchAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (snapshot.ConfigError != configError || _repositoryState is null)
+                if (first || snapshot.ConfigError != configError)
                 {
+                    await PublishConfigStateAsync(snapshot.ConfigError, wasBroken: configError is not null).ConfigureAwait(false);
                     configError = snapshot.ConfigError;
-                    await PublishConfigStateAsync(configError).ConfigureAwait(false);
+                    first = false;
                 }
 
                 await _databaseServer.ApplyAsync(snapshot.DatabaseServer).ConfigureAwait(false);
@@ -131,13 +133,11 @@ internal sealed class RepositoryRuntime : IAsyncDisposable
         }
     }
 
-    private ResourceStateSnapshot? _repositoryState;
-
-    private async Task PublishConfigStateAsync(string? configError)
+    private async Task PublishConfigStateAsync(string? configError, bool wasBroken)
     {
         if (configError is null)
         {
-            if (_repositoryState is not null)
+            if (wasBroken)
             {
                 Log.ConfigValid(_logger);
             }
@@ -181,7 +181,6 @@ internal sealed class RepositoryRuntime : IAsyncDisposable
 
     private Task PublishRepositoryAsync(ResourceStateSnapshot state, string? reason = null)
     {
-        _repositoryState = state;
         return _notifications.PublishUpdateAsync(_repository, s =>
         {
             var properties = s.Properties.RemoveAll(p => p.Name == "grove.reason");

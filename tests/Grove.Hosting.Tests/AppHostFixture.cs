@@ -20,6 +20,7 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public Uri DashboardUrl { get; private set; } = null!;
 
+    /// <summary>The dashboard's OTLP/gRPC endpoint, which the apps are given.</summary>
     public Uri OtlpUrl { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
@@ -28,9 +29,9 @@ public sealed class AppHostFixture : IAsyncLifetime
         AddDatabase(Repository);
         Feature = Repository.AddWorktree("feature/one", "feature-one");
 
-        DashboardUrl = new Uri($"http://localhost:{FreePort.Next()}");
-        OtlpUrl = new Uri($"http://localhost:{FreePort.Next()}");
-        App = await StartAsync(Repository.Primary, DashboardUrl, OtlpUrl);
+        App = await StartAsync(Repository.Primary, new Uri($"http://localhost:{FreePort.Next()}"), new Uri($"http://localhost:{FreePort.Next()}"));
+        DashboardUrl = App.GetEndpoint("aspire-dashboard", "http"); // the testing builder randomizes ports: this is where it listens
+        OtlpUrl = App.GetEndpoint("aspire-dashboard", "otlp-grpc");
         await Rows.WaitAsync(App, "main", r => r.State == "Running");
         await Rows.WaitAsync(App, "feature-one", r => r.State == "Running");
     }

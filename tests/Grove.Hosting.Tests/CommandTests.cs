@@ -88,7 +88,7 @@ public sealed class CommandTests(AppHostFixture fixture)
 
     private static async Task ExecuteSqlAsync(string connectionString, string sql)
     {
-        await using var connection = new SqliteConnection(connectionString);
+        await using var connection = new SqliteConnection(Unpooled(connectionString));
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -97,10 +97,13 @@ public sealed class CommandTests(AppHostFixture fixture)
 
     private static async Task<long> CountNotesAsync(string connectionString)
     {
-        await using var connection = new SqliteConnection(connectionString);
+        await using var connection = new SqliteConnection(Unpooled(connectionString));
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM notes";
         return (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
+
+    /// <summary>A pooled connection would keep the replaced file open and read the old data.</summary>
+    private static string Unpooled(string connectionString) => new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
 }
