@@ -11,7 +11,7 @@ public sealed class DashboardPageTests(AppHostFixture fixture)
     [Fact]
     public async Task ResourcesPage_ShowsTheWorktreeRows_AndARestartsResult()
     {
-        await Rows.WaitAsync(fixture.App, "feature-one", r => r.State == "Running");
+        var before = await Rows.WaitAsync(fixture.App, "feature-one", r => r.State == "Running");
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium ('apt-get install chromium'); these tests never download a browser");
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -29,9 +29,16 @@ public sealed class DashboardPageTests(AppHostFixture fixture)
         await page.Locator("[role=row]").Filter(new LocatorFilterOptions { HasText = "main" }).First.WaitForAsync();
         await Screenshot(page, "resources");
 
-        await feature.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Restart" }).ClickAsync();
+        await feature.Locator("fluent-button, button").Last.ClickAsync(); // the row's "..." menu
+        await Screenshot(page, "menu");
+        await page.GetByRole(AriaRole.Menuitem, new PageGetByRoleOptions { Name = "Restart" }).ClickAsync();
         await Screenshot(page, "restart-clicked");
-        await page.GetByText("runs at http://127.0.0.1:").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 120_000 });
+        await Rows.WaitAsync(fixture.App, "feature-one", r => r.State == "Running" && r.Snapshot.StartTimeStamp > before.Snapshot.StartTimeStamp);
+
+        // The command's result lands in the notification center: the host's own sentence.
+        await page.Locator("[aria-label*=otification i], [title*=otification i]").First.ClickAsync();
+        await page.GetByText("\"Restart\" succeeded").First.WaitForAsync();
+        await page.GetByText("the app of feature-one runs at http://127.0.0.1:").First.WaitForAsync();
         await Screenshot(page, "restart-result");
     }
 
