@@ -28,4 +28,10 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Waiting for the database server {Server} to be healthy")]
     public static partial void WaitingForDatabaseServer(ILogger logger, string server);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worktree {Slug} ({Branch}) has its row {Resource} in the dashboard")]
+    public static partial void RowShown(ILogger logger, string slug, string branch, string resource);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worktree {Slug} is gone: its row {Resource} is hidden")]
+    public static partial void RowHidden(ILogger logger, string slug, string resource);
 }

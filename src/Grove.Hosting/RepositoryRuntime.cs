@@ -94,7 +94,7 @@ internal sealed class RepositoryRuntime : IAsyncDisposable
                 LoggerFactory = _services.GetRequiredService<ILoggerFactory>(),
                 Time = TimeProvider.System,
             }, cancellationToken).ConfigureAwait(false);
-            _rows = new WorktreeRows(_repository, _host, _notifications, _logs, _logger, reserved);
+            _rows = new WorktreeRows(_repository, _host, _notifications, _logs, _console, reserved);
 
             // The gateway first, as grove up does: a taken gateway port fails before any app starts.
             var config = await _host.RepositoryConfigAsync(cancellationToken).ConfigureAwait(false);

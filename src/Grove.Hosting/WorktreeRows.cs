@@ -17,18 +17,18 @@ internal sealed class WorktreeRows : IAsyncDisposable
     private readonly GroveHost _host;
     private readonly ResourceNotificationService _notifications;
     private readonly ResourceLoggerService _logs;
-    private readonly ILogger _logger;
+    private readonly ILogger _console;
     private readonly ISet<string> _reservedNames;
     private readonly Dictionary<string, WorktreeResource> _bySlug = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WorktreeLogPump> _pumps = new(StringComparer.Ordinal);
 
-    public WorktreeRows(GroveRepositoryResource repository, GroveHost host, ResourceNotificationService notifications, ResourceLoggerService logs, ILogger logger, ISet<string> reservedNames)
+    public WorktreeRows(GroveRepositoryResource repository, GroveHost host, ResourceNotificationService notifications, ResourceLoggerService logs, ILogger console, ISet<string> reservedNames)
     {
         _repository = repository;
         _host = host;
         _notifications = notifications;
         _logs = logs;
-        _logger = logger;
+        _console = console;
         _reservedNames = reservedNames;
     }
 
@@ -61,7 +61,8 @@ internal sealed class WorktreeRows : IAsyncDisposable
             await _notifications.PublishUpdateAsync(resource, s => WorktreeProjection.Apply(s, worktree, _repository.Name)).ConfigureAwait(false);
             if (appeared)
             {
-                _pumps[worktree.Slug] = new WorktreeLogPump(_host, worktree.Slug, _logs.GetLogger(resource), _logger);
+                Log.RowShown(_console, worktree.Slug, worktree.Branch ?? "detached", resource.Name);
+                _pumps[worktree.Slug] = new WorktreeLogPump(_host, worktree.Slug, _logs.GetLogger(resource), _console);
             }
         }
 
@@ -72,6 +73,7 @@ internal sealed class WorktreeRows : IAsyncDisposable
                 resource.Latest = null;
                 await StopPumpAsync(slug).ConfigureAwait(false);
                 await _notifications.PublishUpdateAsync(resource, WorktreeProjection.Remove).ConfigureAwait(false);
+                Log.RowHidden(_console, slug, resource.Name);
             }
         }
 
