@@ -96,7 +96,9 @@ internal sealed class RepositoryRuntime : IAsyncDisposable
             }, cancellationToken).ConfigureAwait(false);
             _rows = new WorktreeRows(_repository, _host, _notifications, _logs, _console, reserved);
 
-            // The gateway first, as grove up does: a taken gateway port fails before any app starts.
+            // The gateway first, as grove up does: a taken gateway port fails before any app starts;
+            // but not when another AppHost or grove up runs the repository (its gateway holds the port).
+            _host.ThrowIfAnotherRuns();
             var config = await _host.RepositoryConfigAsync(cancellationToken).ConfigureAwait(false);
             var gatewayOptions = new GatewayOptions { Port = _repository.GatewayPort ?? config.GatewayPort, ExtraHostNames = config.GatewayHosts };
             _gateway = await GatewayServer.StartAsync(_host, gatewayOptions, cancellationToken).ConfigureAwait(false);

@@ -94,6 +94,19 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         return first;
     }
 
+    /// <summary>
+    /// Throws the error <see cref="StartAsync"/> would (another front end runs this repository's
+    /// apps, named with its gateway) without starting anything: for a front end that starts its
+    /// gateway first, before the gateway fails on the port the running one holds.
+    /// </summary>
+    public void ThrowIfAnotherRuns()
+    {
+        if (Catalog.Runs.LiveSupervisor() is { } running)
+        {
+            throw RunStore.AlreadyRunning(running);
+        }
+    }
+
     /// <summary>The worktrees now: this host's own snapshot while it runs the apps, else a fresh read with the states a running front end recorded.</summary>
     public async Task<RepositorySnapshot> SnapshotAsync(CancellationToken cancellationToken = default) =>
         IsStarted && Current is { } current ? current : await Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);

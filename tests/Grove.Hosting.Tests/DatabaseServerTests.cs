@@ -1,0 +1,43 @@
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace Grove.Hosting.Tests;
+
+/// <summary>
+/// WithDatabaseServer with a connection-string resource pointing at a real local PostgreSQL
+/// server (started by the fixture from Debian's binaries): the worktrees' databases are branched
+/// there, and Grove runs no server of its own.
+/// </summary>
+public sealed class DatabaseServerTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    [Fact]
+    public async Task WithDatabaseServer_ConnectionString_BranchesTheWorktreesDatabasesInThatServer()
+    {
+        using var repository = AppRepository.Create();
+        var path = Path.Combine(repository.Primary, "grove.json");
+        var json = JsonNode.Parse(File.ReadAllText(path))!;
+        json["database"] = JsonNode.Parse("""{ "provider": "postgres", "name": "app", "seed": "seed.sql" }""");
+        File.WriteAllText(path, json.ToJsonString());
+        File.WriteAllText(Path.Combine(repository.Primary, "seed.sql"), "CREATE TABLE notes (text TEXT);");
+        repository.CommitAll("a postgres database");
+
+        using var limit = new CancellationTokenSource(AppHostFixture.StartLimit);
+        using var builder = DistributedApplicationTestingBuilder.Create($"--ConnectionStrings:pg={postgres.ConnectionString}");
+        var server = builder.AddConnectionString("pg");
+        builder.AddGrove("grove", repository.Primary).WithDatabaseServer(server);
+        await using var app = await builder.BuildAsync(limit.Token);
+        await app.StartAsync(limit.Token);
+
+        var main = await Rows.WaitAsync(app, "main", r => r.State == "Running");
+        Assert.StartsWith("postgres: app_main", main.Property("grove.database"), StringComparison.Ordinal);
+        Assert.DoesNotContain("assword", main.Property("grove.database.connection") ?? string.Empty, StringComparison.OrdinalIgnoreCase);
+        await using (var connection = await postgres.OpenAsync())
+        {
+            await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname = 'app_main'", connection);
+            Assert.Equal(1L, (long)(await command.ExecuteScalarAsync(limit.Token))!);
+        }
+
+        Assert.False(app.ResourceNotifications.TryGetCurrentState("grove-postgres", out _), "Grove started a server of its own");
+        await app.StopAsync(limit.Token);
+    }
+}
