@@ -22,9 +22,9 @@ public sealed class DatabaseServerTests(PostgresFixture postgres) : IClassFixtur
         repository.CommitAll("a postgres database");
 
         using var limit = new CancellationTokenSource(AppHostFixture.StartLimit);
-        using var builder = DistributedApplicationTestingBuilder.Create($"--ConnectionStrings:pg={postgres.ConnectionString}");
-        var server = builder.AddConnectionString("pg");
-        builder.AddGrove("grove", repository.Primary).WithDatabaseServer(server);
+        using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--repo", repository.Primary, $"--ConnectionStrings:pg={postgres.ConnectionString}"], limit.Token);
+        var grove = builder.Resources.OfType<GroveRepositoryResource>().Single();
+        builder.CreateResourceBuilder(grove).WithDatabaseServer(builder.AddConnectionString("pg"));
         await using var app = await builder.BuildAsync(limit.Token);
         await app.StartAsync(limit.Token);
 

@@ -9,12 +9,11 @@ public sealed class ExclusionTests(AppHostFixture fixture)
     {
         await Rows.WaitAsync(fixture.App, "grove", r => r.State == "Watching");
         using var limit = new CancellationTokenSource(AppHostFixture.StartLimit);
-        using var builder = DistributedApplicationTestingBuilder.Create();
-        builder.AddGrove("second", fixture.Repository.Primary);
+        using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--repo", fixture.Repository.Primary], limit.Token);
         await using var second = await builder.BuildAsync(limit.Token);
         await second.StartAsync(limit.Token);
 
-        var failed = await Rows.WaitAsync(second, "second", r => r.State == KnownResourceStates.FailedToStart);
+        var failed = await Rows.WaitAsync(second, "grove", r => r.State == KnownResourceStates.FailedToStart);
         Assert.Contains("an AppHost already runs this repository's apps", failed.Property("grove.reason"), StringComparison.Ordinal);
         Assert.Equal("Running", (await Rows.WaitAsync(fixture.App, "main", _ => true)).State); // the first one is untouched
         await second.StopAsync(limit.Token);

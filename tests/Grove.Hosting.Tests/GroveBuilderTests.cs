@@ -6,7 +6,7 @@ public sealed class GroveBuilderTests
     [Fact]
     public void AddGrove_AddsTheRepositoryAndItsGatewayNestedUnderIt()
     {
-        using var builder = DistributedApplicationTestingBuilder.Create();
+        var builder = DistributedApplication.CreateBuilder([]);
         var grove = builder.AddGrove("grove", "/tmp/some-repository").WithGatewayPort(8123);
 
         Assert.Equal("/tmp/some-repository", grove.Resource.RepositoryPath);
@@ -19,7 +19,7 @@ public sealed class GroveBuilderTests
     [Fact]
     public void WithDatabaseServer_AddPostgres_BranchesInThatServer_AndReferencesIt()
     {
-        using var builder = DistributedApplicationTestingBuilder.Create();
+        var builder = DistributedApplication.CreateBuilder([]);
         var postgres = builder.AddPostgres("postgres");
         var grove = builder.AddGrove("grove", "/tmp/some-repository").WithDatabaseServer(postgres);
 
@@ -30,9 +30,10 @@ public sealed class GroveBuilderTests
     [Fact]
     public void Guards_RejectMissingAndOutOfRangeArguments()
     {
-        using var builder = DistributedApplicationTestingBuilder.Create();
+        var builder = DistributedApplication.CreateBuilder([]);
         Assert.Throws<ArgumentNullException>(() => GroveBuilderExtensions.AddGrove(null!, "grove", "/tmp/x"));
-        Assert.Throws<ArgumentException>(() => builder.AddGrove(" ", "/tmp/x"));
+        var blank = new string(' ', 1); // a literal would be refused at compile time (ASPIRE006)
+        Assert.Throws<ArgumentException>(() => builder.AddGrove(blank, "/tmp/x"));
         Assert.Throws<ArgumentException>(() => builder.AddGrove("grove", ""));
         var grove = builder.AddGrove("grove", "/tmp/x");
         Assert.Throws<ArgumentOutOfRangeException>(() => grove.WithGatewayPort(-1));
