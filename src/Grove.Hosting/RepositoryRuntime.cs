@@ -129,8 +129,10 @@ internal sealed class RepositoryRuntime : IAsyncDisposable
         {
             await FailAsync(e.Fix is null ? e.Message : $"{e.Message}. Fix: {e.Fix}").ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        catch (Exception e)
         {
+            // Whatever stops Grove (a taken gateway port, an unreadable repository, a bug) shows
+            // on the repository's row instead of vanishing in a background task.
             await FailAsync(e.Message).ConfigureAwait(false);
         }
     }

@@ -13,13 +13,7 @@ public sealed class DatabaseServerTests(PostgresFixture postgres) : IClassFixtur
     [Fact]
     public async Task WithDatabaseServer_ConnectionString_BranchesTheWorktreesDatabasesInThatServer()
     {
-        using var repository = AppRepository.Create();
-        var path = Path.Combine(repository.Primary, "grove.json");
-        var json = JsonNode.Parse(File.ReadAllText(path))!;
-        json["database"] = JsonNode.Parse("""{ "provider": "postgres", "name": "app", "seed": "seed.sql" }""");
-        File.WriteAllText(path, json.ToJsonString());
-        File.WriteAllText(Path.Combine(repository.Primary, "seed.sql"), "CREATE TABLE notes (text TEXT);");
-        repository.CommitAll("a postgres database");
+        using var repository = PostgresRepository();
 
         using var limit = new CancellationTokenSource(AppHostFixture.StartLimit);
         using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--repo", repository.Primary, $"--ConnectionStrings:pg={postgres.ConnectionString}"], limit.Token);
@@ -39,5 +33,36 @@ public sealed class DatabaseServerTests(PostgresFixture postgres) : IClassFixtur
 
         Assert.False(app.ResourceNotifications.TryGetCurrentState("grove-postgres", out _), "Grove started a server of its own");
         await app.StopAsync(limit.Token);
+    }
+
+    [Fact]
+    public async Task WithoutDatabaseServer_GrovesOwnPostgresServer_ShowsAsARowWhileItRuns()
+    {
+        using var repository = PostgresRepository();
+        using var limit = new CancellationTokenSource(AppHostFixture.StartLimit);
+        using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--repo", repository.Primary], limit.Token);
+        await using var app = await builder.BuildAsync(limit.Token);
+        await app.StartAsync(limit.Token);
+
+        var main = await Rows.WaitAsync(app, "main", r => r.State == "Running");
+        var server = await Rows.WaitAsync(app, "grove-postgres", r => r.State == "Running");
+        Assert.Equal("PostgreSQL", server.Snapshot.ResourceType);
+        Assert.Equal("grove", server.Property("resource.parentName"));
+        var address = server.Property("grove.address")!;
+        Assert.Contains(address.Split(':')[^1], main.Property("grove.database.connection"), StringComparison.Ordinal);
+        await app.StopAsync(limit.Token);
+    }
+
+    /// <summary>A repository whose apps (the test app) get a PostgreSQL database each, seeded with one table.</summary>
+    private static TestRepository PostgresRepository()
+    {
+        var repository = AppRepository.Create();
+        var path = Path.Combine(repository.Primary, "grove.json");
+        var json = JsonNode.Parse(File.ReadAllText(path))!;
+        json["database"] = JsonNode.Parse("""{ "provider": "postgres", "name": "app", "seed": "seed.sql" }""");
+        File.WriteAllText(path, json.ToJsonString());
+        File.WriteAllText(Path.Combine(repository.Primary, "seed.sql"), "CREATE TABLE notes (text TEXT);");
+        repository.CommitAll("a postgres database");
+        return repository;
     }
 }
