@@ -2,6 +2,11 @@ using System.Globalization;
 using Grove.Bench;
 
 // bench/run [name] [--runs N] [--sizes 20,200,1000]: runs one benchmark, or all of them.
+if (args is [WorktreeReadPaths.FirstReadCommand, var readPath, var commonGitDirectory])
+{
+    return await WorktreeReadPaths.RunFirstReadAsync(readPath, commonGitDirectory);
+}
+
 var name = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !char.IsAsciiDigit(a[0])) ?? "all";
 int? runs = Option("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : null;
 var sizes = (Option("--sizes") ?? "20,200,1000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();

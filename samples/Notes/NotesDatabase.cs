@@ -30,7 +30,6 @@ public sealed class NotesDatabase
         }
         else
         {
-            SQLitePCL.Batteries_V2.Init();
             Provider = "sqlite";
             connection ??= $"Data Source={Path.Combine(AppContext.BaseDirectory, $"notes-{configuration["GROVE_SLUG"] ?? "local"}.db")}";
             _connect = () => new SqliteConnection(connection);

@@ -1,3 +1,4 @@
+using Grove.Processes;
 using System.CommandLine;
 using Grove.Configuration;
 using Grove.Databases;
@@ -57,9 +58,19 @@ internal sealed class CliContext
             "grove.json configures no database",
             "add a \"database\" section to grove.json, for example { \"provider\": \"sqlite\", \"name\": \"app\", \"seed\": \"db/seed.sql\" }");
 
+    /// <summary>What the supervisor recorded: the front end that runs the apps (if any) and their states.</summary>
+    public Supervision.RunStore Runs => new(Catalog.Store);
+
+    /// <summary>The worktrees with the app states the running front end recorded (all stopped when none runs).</summary>
+    public async Task<RepositorySnapshot> SnapshotAsync(CancellationToken cancellationToken)
+    {
+        await using var host = await OpenHostAsync(cancellationToken).ConfigureAwait(false);
+        return await host.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The engine for this repository, opened (no app runs); the caller disposes it (which stops a database server it started).</summary>
-    public Task<Hosting.GroveHost> OpenHostAsync(CancellationToken cancellationToken) =>
-        Hosting.GroveHost.OpenAsync(new Hosting.GroveHostOptions { RepositoryPath = StartDirectory }, cancellationToken);
+    public Task<Hosting.GroveHost> OpenHostAsync(CancellationToken cancellationToken, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null) =>
+        Hosting.GroveHost.OpenAsync(new Hosting.GroveHostOptions { RepositoryPath = StartDirectory, LoggerFactory = loggers }, cancellationToken);
 
     /// <summary>The repository's database manager; the caller disposes it (which stops a server it started).</summary>
     public DatabaseManager Databases() => new(Location.CommonGitDirectory);

@@ -1,3 +1,4 @@
+using Grove.Supervision;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -27,7 +28,7 @@ internal sealed class RunningUp : IDisposable
     public static RunningUp? TryFind(WorktreeCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        var supervisor = catalog.Runs.LiveSupervisor();
+        var supervisor = new Supervision.RunStore(catalog.Store).LiveSupervisor();
         if (supervisor is null)
         {
             return null;

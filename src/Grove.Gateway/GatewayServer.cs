@@ -48,6 +48,11 @@ public sealed class GatewayServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        if (options.LoggerFactory is { } loggers)
+        {
+            builder.Services.AddSingleton(loggers); // Kestrel's and YARP's messages go where the front end's go
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false; // the app's own Server header passes through

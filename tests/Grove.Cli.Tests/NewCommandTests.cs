@@ -156,7 +156,6 @@ public class NewCommandTests
         Assert.Equal(9, listed.Count);
         Assert.Equal(9, listed.Select(w => w.Port).Distinct().Count());
         Assert.Equal(9, listed.Select(w => w.Slug).Distinct().Count());
-        SQLitePCL.Batteries_V2.Init();
         using var connection = new SqliteConnection($"Data Source={Path.Combine(repo.CommonGitDirectory, "grove", "state.db")};Mode=ReadOnly");
         connection.Open();
         using var check = connection.CreateCommand();

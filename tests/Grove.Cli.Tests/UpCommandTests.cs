@@ -21,7 +21,7 @@ public class UpCommandTests
     }
 
     private static Dictionary<string, ProcessIdentity> AppProcesses(TestRepository repo) =>
-        repo.Catalog().Runs.ReadAll().Where(r => r.Process is not null).ToDictionary(r => r.Slug, r => r.Process!);
+        repo.Runs().ReadAll().Where(r => r.Process is not null).ToDictionary(r => r.Slug, r => r.Process!);
 
     [Fact]
     public async Task Up_KilledWithSigkill_NextUpStopsOrphansAndKeepsPorts()
@@ -111,7 +111,7 @@ public class UpCommandTests
         Assert.Equal(1, result.ExitCode);
         Assert.Contains($"cannot listen on port {gatewayPort}", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("gateway.port", result.StandardError, StringComparison.Ordinal);
-        Assert.DoesNotContain(repo.Catalog().Runs.ReadAll(), r => r.Process is not null && r.Process.IsAlive());
+        Assert.DoesNotContain(repo.Runs().ReadAll(), r => r.Process is not null && r.Process.IsAlive());
     }
 
     [Fact]
@@ -298,7 +298,7 @@ public class UpCommandTests
 
         Assert.Equal(1, second.ExitCode);
         Assert.Contains("already runs", second.StandardError, StringComparison.Ordinal);
-        Assert.Equal(WorktreeState.Running, (await repo.Catalog().SnapshotAsync(TestContext.Current.CancellationToken)).Worktrees[0].State);
+        Assert.Equal(WorktreeState.Running, (await repo.SnapshotWithStatesAsync(TestContext.Current.CancellationToken)).Worktrees[0].State);
         Signals(up.Identity.Pid);
         await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
     }

@@ -17,7 +17,7 @@ public sealed class PostgresFixture : Xunit.IAsyncLifetime
     /// <summary>A connection string to the server (the given-server form of database.connectionString).</summary>
     public string ConnectionString { get; private set; } = string.Empty;
 
-    public PostgresServer Server { get; private set; } = null!;
+    internal PostgresServer Server { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {

@@ -82,8 +82,18 @@ public sealed class TestRepository : IDisposable
         RunGit(Primary, "commit", "-q", "-m", message);
     }
 
-    public WorktreeCatalog Catalog(Func<int, bool>? isPortFree = null, TimeProvider? time = null) =>
+    internal WorktreeCatalog Catalog(Func<int, bool>? isPortFree = null, TimeProvider? time = null) =>
         new(new Git(), CommonGitDirectory, time, isPortFree ?? (_ => true));
+
+    /// <summary>The worktrees with the app states the running front end recorded, as <c>grove ls</c> reads them.</summary>
+    public async Task<Grove.Worktrees.RepositorySnapshot> SnapshotWithStatesAsync(CancellationToken cancellationToken)
+    {
+        await using var host = await Grove.Hosting.GroveHost.OpenAsync(new Grove.Hosting.GroveHostOptions { RepositoryPath = Primary }, cancellationToken);
+        return await host.SnapshotAsync(cancellationToken);
+    }
+
+    /// <summary>What the supervisor recorded in the state store: app states, process ids, the front end that runs.</summary>
+    internal Grove.Supervision.RunStore Runs() => new(new Grove.State.StateStore(CommonGitDirectory));
 
     public void Dispose() => _root.Dispose();
 

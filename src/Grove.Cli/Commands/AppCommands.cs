@@ -20,7 +20,7 @@ internal static class AppCommands
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
             using var up = RunningUp.Find(context.Catalog);
-            var snapshot = await context.Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+            var snapshot = await context.SnapshotAsync(cancellationToken).ConfigureAwait(false);
             var worktree = context.Resolve(snapshot, parse.GetValue(target));
             await Console.Out.WriteLineAsync(await up.PostAsync(worktree.Slug, verb, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
             return 0;

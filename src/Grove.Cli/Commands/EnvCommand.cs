@@ -12,7 +12,7 @@ internal static class EnvCommand
         var command = new Command("env", "Print the current worktree's environment as export lines, for eval \"$(grove env)\"");
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
-            var snapshot = await context.Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+            var snapshot = await context.SnapshotAsync(cancellationToken).ConfigureAwait(false);
             var worktree = context.CurrentWorktree(snapshot);
             var database = (await context.ConfigAsync(snapshot, cancellationToken).ConfigureAwait(false)).Database;
             await using var databases = context.Databases();
@@ -22,7 +22,7 @@ internal static class EnvCommand
                 await Console.Error.WriteLineAsync($"grove: {worktree.Slug} has no database of its own yet, so its connection is left out").ConfigureAwait(false);
                 await Console.Error.WriteLineAsync($"  fix: make it with 'grove db reset {worktree.Slug}' (or let 'grove up' make it)").ConfigureAwait(false);
             }
-            foreach (var (key, value) in WorktreeEnvironment.For(worktree, branch))
+            foreach (var (key, value) in WorktreeEnvironment.For(worktree).Concat(branch?.Environment ?? []))
             {
                 Console.Out.WriteLine($"export {key}={ShellQuote.Quote(value)}");
             }

@@ -15,7 +15,7 @@ internal static class InstallCommand
         var command = new Command("install", "Install a worktree's dependencies (npm, pnpm, yarn, dotnet, uv, pip), reusing another worktree's install of the same lockfile") { target, force };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
-            var snapshot = await context.Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+            var snapshot = await context.SnapshotAsync(cancellationToken).ConfigureAwait(false);
             var name = parse.GetValue(target);
             var worktree = name is null ? context.CurrentWorktree(snapshot) : snapshot.Find(name) ?? throw new GroveException(
                 $"no worktree is named '{name}'",

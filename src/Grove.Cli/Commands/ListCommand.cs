@@ -15,7 +15,7 @@ internal static class ListCommand
         var command = new Command("ls", "List the worktrees of the repository with their ports and URLs") { json };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
-            var snapshot = await context.Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+            var snapshot = await context.SnapshotAsync(cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 var database = (await context.ConfigAsync(snapshot, cancellationToken).ConfigureAwait(false)).Database;

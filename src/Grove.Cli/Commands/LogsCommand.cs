@@ -16,7 +16,7 @@ internal static class LogsCommand
         var command = new Command("logs", "Print a worktree's app log") { target, follow, tail };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
-            var snapshot = await context.Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+            var snapshot = await context.SnapshotAsync(cancellationToken).ConfigureAwait(false);
             var worktree = context.Resolve(snapshot, parse.GetValue(target));
             var path = LogFiles.PathFor(context.Catalog.Store, worktree);
             if (!File.Exists(path))

@@ -4,6 +4,7 @@ using Grove.Databases;
 using Grove.Dependencies;
 using Grove.Gateway;
 using Grove.Hosting;
+using Microsoft.Extensions.Logging;
 using Grove.State;
 using System.CommandLine;
 using System.Globalization;
@@ -42,17 +43,24 @@ internal static class UpCommand
             });
             try
             {
-                if (context.Catalog.Runs.LiveSupervisor() is { } running)
+                if (context.Runs.LiveSupervisor() is { } running)
                 {
                     throw RunStore.AlreadyRunning(running); // before the gateway tries the port the running one holds
                 }
 
+                // Grove's own warnings and errors (a worktree list that cannot be read, a failed
+                // reconcile, the gateway's) on standard error; each app's lines are in its log.
+                using var loggers = LoggerFactory.Create(logging => logging
+                    .SetMinimumLevel(LogLevel.Warning)
+                    .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss "; })
+                    .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
+
                 // Disposed after the gateway: every app stops, then the database server Grove may have started.
-                await using var host = await context.OpenHostAsync(stop.Token).ConfigureAwait(false);
+                await using var host = await context.OpenHostAsync(stop.Token, loggers).ConfigureAwait(false);
                 var config = await host.RepositoryConfigAsync(stop.Token).ConfigureAwait(false);
 
                 // The gateway first: a taken gateway port fails before any app starts.
-                await using var gateway = await GatewayServer.StartAsync(host, new GatewayOptions { Port = config.GatewayPort, ExtraHostNames = config.GatewayHosts }, stop.Token).ConfigureAwait(false);
+                await using var gateway = await GatewayServer.StartAsync(host, new GatewayOptions { Port = config.GatewayPort, ExtraHostNames = config.GatewayHosts, LoggerFactory = loggers }, stop.Token).ConfigureAwait(false);
                 var first = await host.StartAsync(gateway.Port, stop.Token).ConfigureAwait(false);
                 Console.Error.WriteLine($"grove up: {first.Worktrees.Length} worktree(s); all of them at {gateway.Url}; Ctrl+C stops every app and exits");
                 if (Console.IsOutputRedirected)

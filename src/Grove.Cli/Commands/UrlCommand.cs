@@ -15,7 +15,7 @@ internal static class UrlCommand
         var command = new Command("url", "Print the URL of the current worktree's app") { json, gateway };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
-            var snapshot = await context.Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+            var snapshot = await context.SnapshotAsync(cancellationToken).ConfigureAwait(false);
             var worktree = context.CurrentWorktree(snapshot);
             if (!parse.GetValue(json))
             {

@@ -33,9 +33,9 @@ internal static class WaitCommand
             bool supervised;
             while (true)
             {
-                var snapshot = await context.Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+                var snapshot = await context.SnapshotAsync(cancellationToken).ConfigureAwait(false);
                 worktree = context.Resolve(snapshot, parse.GetValue(target));
-                supervised = context.Catalog.Runs.LiveSupervisor() is not null;
+                supervised = context.Runs.LiveSupervisor() is not null;
                 if (supervised && worktree.State == WorktreeState.Running)
                 {
                     Console.Out.WriteLine(worktree.Url);

@@ -58,7 +58,7 @@ public sealed record StepJson(string Name, DateTimeOffset StartedAt);
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(WorktreeJson))]
 [JsonSerializable(typeof(List<WorktreeJson>))]
-public sealed partial class ContractJson : JsonSerializerContext
+internal sealed partial class ContractJson : JsonSerializerContext
 {
     /// <summary>The same shapes on one line (for event streams).</summary>
     public static ContractJson Compact => CompactInstance.Value;

@@ -8,7 +8,7 @@ namespace Grove.Databases;
 /// </summary>
 /// <param name="Name">The PostgreSQL database name, or the SQLite file's name.</param>
 /// <param name="Environment"><c>ConnectionStrings__&lt;name&gt;</c> and <c>DATABASE_URL</c>.</param>
-public sealed record DatabaseBranch(
+internal sealed record DatabaseBranch(
     DatabaseProvider Provider,
     string Name,
     IReadOnlyList<KeyValuePair<string, string>> Environment,
@@ -26,7 +26,7 @@ public sealed record DatabaseBranch(
 }
 
 /// <summary>Provider names as grove.json and the JSON output spell them.</summary>
-public static class ProviderNames
+internal static class ProviderNames
 {
     public static string Of(DatabaseProvider provider) => provider == DatabaseProvider.Postgres ? "postgres" : "sqlite";
 }

@@ -1,3 +1,5 @@
+using Grove.Processes;
+using Grove.Files;
 using Grove.Configuration;
 using Grove.State;
 using Grove.Worktrees;
@@ -12,7 +14,7 @@ namespace Grove.Databases;
 /// PostgreSQL server this instance had to start is stopped by <see cref="DisposeAsync"/> unless
 /// another grove process still uses it (then it keeps running and is reused).
 /// </summary>
-public sealed class DatabaseManager : IAsyncDisposable
+internal sealed class DatabaseManager : IAsyncDisposable
 {
     private static readonly TimeSpan LockLimit = TimeSpan.FromMinutes(30);
     private readonly TimeProvider _time;
@@ -20,14 +22,11 @@ public sealed class DatabaseManager : IAsyncDisposable
     private readonly OwnershipStore _ownership;
     private readonly LocalPostgresServer _local;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private FileLock? _serverUse;
-    private bool _startedLocal;
     private PostgresServer? _server; // the server of the last PostgreSQL work, for clear errors
     private string? _seedRoot;
     private readonly Lock _keeperLock = new();
     private SpareKeeper? _keeper;
-    private readonly string? _serverOverride;
-    private volatile DatabaseServerInfo? _localInUse;
+    private readonly PostgresServerUse _postgres;
 
     /// <param name="commonGitDirectory">The repository's common git directory.</param>
     /// <param name="time">The clock.</param>
@@ -36,11 +35,12 @@ public sealed class DatabaseManager : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(commonGitDirectory);
         CommonGitDirectory = commonGitDirectory;
-        _serverOverride = serverOverride;
+
         _time = time ?? TimeProvider.System;
         _state = new StateStore(commonGitDirectory);
         _ownership = new OwnershipStore(_state);
         _local = new LocalPostgresServer(_state);
+        _postgres = new PostgresServerUse(_local, _state.Folder, serverOverride);
     }
 
     public string CommonGitDirectory { get; }
@@ -49,7 +49,7 @@ public sealed class DatabaseManager : IAsyncDisposable
     public LocalPostgresServer LocalServer => _local;
 
     /// <summary>Grove's own PostgreSQL server once this manager has used it (it runs then); null before.</summary>
-    public DatabaseServerInfo? LocalServerInUse => _localInUse;
+    public DatabaseServerInfo? LocalServerInUse => _postgres.LocalInUse;
 
     /// <summary>
     /// The worktree's database, branched from the template when it does not exist yet (the
@@ -160,7 +160,7 @@ public sealed class DatabaseManager : IAsyncDisposable
             return false;
         }
 
-        var server = Given(config) is not { } given ? PostgresServer.LocalKey : PostgresServer.Given(given).Key;
+        var server = _postgres.Key(config);
         return SparePool.NeedsWork(_ownership.ReadServer("postgres", server), config.Name, config.Spares);
     }
 
@@ -221,7 +221,7 @@ public sealed class DatabaseManager : IAsyncDisposable
             return new DatabaseBranch(config.Provider, Path.GetFileName(path), SqliteBrancher.Environment(config.Name, path), SqliteBrancher.ConnectionString(path));
         }
 
-        var server = Given(config) is not { } given ? _local.Describe() : PostgresServer.Given(given);
+        var server = _postgres.Describe(config);
         return PostgresBranch(server, config, DatabaseNames.Branch(config.Name, worktree.Slug));
     }
 
@@ -251,25 +251,12 @@ public sealed class DatabaseManager : IAsyncDisposable
             await _keeper.DisposeAsync().ConfigureAwait(false);
         }
 
-        _serverUse?.Dispose();
-        _serverUse = null;
-        if (_startedLocal)
-        {
-            _startedLocal = false;
-            using var alone = FileLock.TryAcquire(ServerUsersLock, exclusive: true);
-            if (alone is not null)
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-                await _local.StopAsync(timeout.Token).ConfigureAwait(false);
-            }
-        }
+        await _postgres.DisposeAsync().ConfigureAwait(false);
 
         _gate.Dispose();
     }
 
     private string DatabaseLock => Path.Combine(_state.Folder, "databases.lock");
-
-    private string ServerUsersLock => Path.Combine(_state.Folder, "postgres.users.lock");
 
     private async Task<DatabaseBranch> ChangeAsync(WorktreeSnapshot worktree, DatabaseConfig config, IProgress<string>? progress, BranchMode mode, WorktreeSnapshot? source, CancellationToken cancellationToken)
     {
@@ -342,21 +329,8 @@ public sealed class DatabaseManager : IAsyncDisposable
     /// <summary>The brancher for the configured server, after settling crashed runs; starts the local server when needed.</summary>
     private async Task<PostgresBrancher> PostgresAsync(DatabaseConfig config, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        PostgresServer server;
-        if (Given(config) is { } given)
-        {
-            server = PostgresServer.Given(given);
-        }
-        else
-        {
-            // Checked on every change, so a long-lived manager (grove up) restarts a server that died.
-            _serverUse ??= await FileLock.AcquireAsync(ServerUsersLock, exclusive: false, LockLimit, progress, cancellationToken).ConfigureAwait(false);
-            var (running, started) = await _local.EnsureRunningAsync(progress, cancellationToken).ConfigureAwait(false);
-            server = running;
-            _startedLocal |= started;
-            _localInUse = new DatabaseServerInfo($"127.0.0.1:{new Npgsql.NpgsqlConnectionStringBuilder(running.Base).Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}", _local.DataFolder);
-        }
-
+        // Checked on every change, so a long-lived manager (grove up) restarts a server that died.
+        var server = await _postgres.EnsureAsync(config, progress, cancellationToken).ConfigureAwait(false);
         _server = server;
         var brancher = new PostgresBrancher(server, _ownership, _time);
         try
@@ -370,9 +344,6 @@ public sealed class DatabaseManager : IAsyncDisposable
             throw;
         }
     }
-
-    /// <summary>The server to branch in: the override, else grove.json's <c>connectionString</c>; null: Grove's own.</summary>
-    private string? Given(DatabaseConfig config) => _serverOverride ?? config.ConnectionString;
 
     private SqliteBrancher Sqlite(DatabaseConfig config) => new(_state.Folder, config.Name, _ownership, _time);
 

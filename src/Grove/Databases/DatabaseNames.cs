@@ -12,7 +12,7 @@ namespace Grove.Databases;
 /// a double underscore that no slug can make.
 /// Names longer than PostgreSQL's 63 bytes keep a readable prefix and a hash of the full slug.
 /// </summary>
-public static class DatabaseNames
+internal static class DatabaseNames
 {
     public const int MaxLength = 63;
     private const int HashLength = 10;

@@ -12,7 +12,7 @@ namespace Grove.Databases;
 /// content, or the command line (a migration tool's own inputs are not known to Grove:
 /// <c>grove db template --rebuild</c> forces a rebuild).
 /// </summary>
-public sealed record Seed(DatabaseConfig Config, string Root)
+internal sealed record Seed(DatabaseConfig Config, string Root)
 {
     /// <summary>How long a seed command may run.</summary>
     public static readonly TimeSpan CommandLimit = TimeSpan.FromMinutes(30);

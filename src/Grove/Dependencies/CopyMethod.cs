@@ -1,7 +1,7 @@
 namespace Grove.Dependencies;
 
 /// <summary>How a tree was materialised, fastest first.</summary>
-public enum CopyMethod
+internal enum CopyMethod
 {
     /// <summary>Copy-on-write clones of each file (btrfs, XFS, bcachefs): no data copied, files independent.</summary>
     Reflink,

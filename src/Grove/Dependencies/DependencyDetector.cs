@@ -7,7 +7,7 @@ namespace Grove.Dependencies;
 /// its lockfiles and project files call for, one step per folder (an API at the root and a
 /// front-end in <c>web/</c> give two steps), root first.
 /// </summary>
-public static class DependencyDetector
+internal static class DependencyDetector
 {
     private static readonly string[] DotnetSolutions = [".sln", ".slnx"];
     private static readonly string[] DotnetProjects = [".csproj", ".fsproj", ".vbproj"];

@@ -12,7 +12,7 @@ namespace Grove.Dependencies;
 /// another worktree) materialised and verified; else the package manager itself. Any doubt about
 /// a copy means a real install. One install at a time per worktree, across processes.
 /// </summary>
-public sealed class DependencyInstaller
+internal sealed class DependencyInstaller
 {
     private const int TailLines = 40;
     private static readonly Dictionary<string, string?> QuietEnvironment = new()

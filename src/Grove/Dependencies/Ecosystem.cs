@@ -1,7 +1,7 @@
 namespace Grove.Dependencies;
 
 /// <summary>The package manager an install step belongs to.</summary>
-public enum Ecosystem
+internal enum Ecosystem
 {
     Npm,
     Pnpm,

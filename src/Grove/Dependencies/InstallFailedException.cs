@@ -1,7 +1,7 @@
 namespace Grove.Dependencies;
 
 /// <summary>An install command failed: which one, how it ended, and the end of what it printed.</summary>
-public sealed class InstallFailedException : GroveException
+internal sealed class InstallFailedException : GroveException
 {
     public InstallFailedException(string worktreePath, string stepId, string command, int? exitCode, IReadOnlyList<string> outputTail, string why, string fix)
         : base(Describe(command, why, outputTail), fix)

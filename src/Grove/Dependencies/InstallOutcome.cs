@@ -1,7 +1,7 @@
 namespace Grove.Dependencies;
 
 /// <summary>What happened to one install step.</summary>
-public enum InstallOutcome
+internal enum InstallOutcome
 {
     /// <summary>The package manager ran.</summary>
     Installed,

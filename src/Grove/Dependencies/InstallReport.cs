@@ -4,7 +4,7 @@ namespace Grove.Dependencies;
 /// <param name="WorktreePath">The worktree.</param>
 /// <param name="Steps">One report per step; empty when there was nothing to install.</param>
 /// <param name="SkippedReason">Why nothing was installed (install is [] in grove.json, or no lockfile found); null otherwise.</param>
-public sealed record InstallReport(string WorktreePath, IReadOnlyList<StepReport> Steps, string? SkippedReason)
+internal sealed record InstallReport(string WorktreePath, IReadOnlyList<StepReport> Steps, string? SkippedReason)
 {
     public bool Skipped => SkippedReason is not null;
 }

@@ -18,7 +18,7 @@ namespace Grove.Dependencies;
 /// <param name="UpToDateFiles">Files that must exist for a recorded install to count as still in place.</param>
 /// <param name="ToolVersionCommands">Programs asked for their version (<c>--version</c>), part of the reuse key.</param>
 /// <param name="AllowsHardlinks">The package manager replaces files rather than editing them, so a hard-linked tree is safe.</param>
-public sealed record InstallStep(
+internal sealed record InstallStep(
     Ecosystem Ecosystem,
     string Folder,
     IReadOnlyList<CommandConfig> Commands,

@@ -1,3 +1,4 @@
+using Grove.Processes;
 using Grove.Worktrees;
 
 namespace Grove.Dependencies;

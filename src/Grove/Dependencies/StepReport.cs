@@ -8,7 +8,7 @@ namespace Grove.Dependencies;
 /// <param name="ReusedFrom">For <see cref="InstallOutcome.Reused"/>: the cache entry it came from.</param>
 /// <param name="Files">For <see cref="InstallOutcome.Reused"/>: how many files, folders and links were materialised.</param>
 /// <param name="Duration">Wall-clock time the step took.</param>
-public sealed record StepReport(
+internal sealed record StepReport(
     InstallStep Step,
     InstallOutcome Outcome,
     string? Key,

@@ -1,3 +1,4 @@
+using Grove.Processes;
 using System.Globalization;
 using Grove.Configuration;
 using Grove.Contracts;
@@ -35,6 +36,7 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         _logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Grove.Host");
         Location = location;
         Catalog = new WorktreeCatalog(git, location.CommonGitDirectory, _time);
+        Runs = new RunStore(Catalog.Store);
         _databases = new DatabaseManager(location.CommonGitDirectory, _time, options.DatabaseConnectionString);
         _logs = new LogHub(Catalog.Store, _time);
         _supervisor = new Supervisor(
@@ -43,7 +45,8 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
             [new DependencyStep(new DependencyInstaller(location.CommonGitDirectory)), new DatabaseStep(_databases)],
             _time,
             _logs,
-            () => _databases.LocalServerInUse);
+            () => _databases.LocalServerInUse,
+            options.LoggerFactory);
     }
 
     /// <summary>Where the repository is, and the worktree <see cref="GroveHostOptions.RepositoryPath"/> is in.</summary>
@@ -56,6 +59,8 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     public RepositorySnapshot? Current => _supervisor.Current;
 
     internal WorktreeCatalog Catalog { get; }
+
+    internal RunStore Runs { get; }
 
     internal DatabaseManager Databases => _databases;
 
@@ -83,7 +88,7 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
             throw new InvalidOperationException("the host is already started");
         }
 
-        if (Catalog.Runs.LiveSupervisor() is { } running)
+        if (Runs.LiveSupervisor() is { } running)
         {
             _started = 0;
             throw RunStore.AlreadyRunning(running);
@@ -101,15 +106,38 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     /// </summary>
     public void ThrowIfAnotherRuns()
     {
-        if (Catalog.Runs.LiveSupervisor() is { } running)
+        if (RunningFrontEnd() is { } running)
         {
             throw RunStore.AlreadyRunning(running);
         }
     }
 
-    /// <summary>The worktrees now: this host's own snapshot while it runs the apps, else a fresh read with the states a running front end recorded.</summary>
-    public async Task<RepositorySnapshot> SnapshotAsync(CancellationToken cancellationToken = default) =>
-        IsStarted && Current is { } current ? current : await Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// The worktrees now: this host's own snapshot while it runs the apps; otherwise a fresh read,
+    /// with the states the front end that runs them recorded (every app stopped when none runs).
+    /// </summary>
+    public async Task<RepositorySnapshot> SnapshotAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsStarted && Current is { } current)
+        {
+            return current;
+        }
+
+        var discovered = await Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+        if (Runs.LiveSupervisor() is null)
+        {
+            return discovered;
+        }
+
+        var runs = Runs.ReadAll().ToDictionary(r => r.Path, StringComparer.Ordinal);
+        return discovered with
+        {
+            Worktrees = [.. discovered.Worktrees.Select(w => runs.TryGetValue(w.Path, out var run) ? w with { State = run.State, StateReason = run.Reason } : w)],
+        };
+    }
+
+    /// <summary>The front end that runs the apps now (this host or another process), null when none does.</summary>
+    internal SupervisorRecord? RunningFrontEnd() => Runs.LiveSupervisor();
 
     /// <summary>The repository-wide grove.json (the primary worktree's, or the one committed at HEAD of a bare repository).</summary>
     public async Task<GroveConfig> RepositoryConfigAsync(CancellationToken cancellationToken = default)
@@ -155,7 +183,7 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     public Task<CommandResult> CreateWorktreeAsync(CreateWorktreeRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentException.ThrowIfNullOrWhiteSpace(request.Branch);
+        ArgumentNullException.ThrowIfNull(request.Branch); // an empty or bad name is refused with git's rules
         return Logged("new", request.Branch, new WorktreeCreation(this).RunAsync(request, progress, cancellationToken));
     }
 
@@ -221,7 +249,7 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
             return; // the command before reported the config
         }
 
-        if (config is null || IsStarted || !_databases.SparesNeedWork(config) || Catalog.Runs.LiveSupervisor() is not null)
+        if (config is null || IsStarted || !_databases.SparesNeedWork(config) || Runs.LiveSupervisor() is not null)
         {
             return;
         }
@@ -265,6 +293,9 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         snapshot.Find(name) ?? throw new GroveException(
             $"no worktree is called '{name}'",
             $"name one by slug, branch or folder; known slugs: {string.Join(", ", snapshot.Worktrees.Select(w => w.Slug))}");
+
+    /// <summary>Deletes a removed worktree's log.</summary>
+    internal void ForgetLog(string slug) => _logs.Forget(slug);
 
     /// <summary>Stops the app of a worktree this host runs and waits until it has stopped; false when it ran no app.</summary>
     internal async Task<bool> StopAppAsync(WorktreeSnapshot worktree, CancellationToken cancellationToken)

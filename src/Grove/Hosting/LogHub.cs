@@ -84,6 +84,21 @@ internal sealed class LogHub(StateStore store, TimeProvider time)
         return [.. lines.Select(line => LogLine.Parse(line, now))];
     }
 
+    /// <summary>Deletes a removed worktree's log (its files and its history here): a later worktree with the same slug begins anew.</summary>
+    public void Forget(string slug)
+    {
+        lock (_gate)
+        {
+            _feeds.Remove(slug);
+            var path = LogFiles.PathFor(store, slug);
+            if (Directory.Exists(Path.GetDirectoryName(path)))
+            {
+                File.Delete(path); // no error when absent
+                File.Delete(path + ".1");
+            }
+        }
+    }
+
     private void Add(string slug, string line)
     {
         lock (_gate)

@@ -49,6 +49,7 @@ internal sealed class WorktreeRemoval(GroveHost host)
             return CommandResult.Failed(ex.Message, ex.Fix);
         }
 
+        host.ForgetLog(removed.Slug);
         var branchNote = removed.Branch is null ? string.Empty
             : request.DeleteBranch ? $"; branch '{removed.Branch}' deleted" : $"; branch '{removed.Branch}' kept";
         var databaseNote = string.Empty;

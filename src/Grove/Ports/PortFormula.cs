@@ -8,7 +8,7 @@ namespace Grove.Ports;
 /// The preferred port of a worktree (ARCHITECTURE §2): the primary gets <c>base</c>; any other
 /// gets <c>base + 1 + (u32be(SHA-256(UTF-8 name))[0..4] mod (range - 1))</c>.
 /// </summary>
-public static class PortFormula
+internal static class PortFormula
 {
     public static int Preferred(string name, bool isPrimary, PortRange range)
     {

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace Grove.Ports;
 
 /// <summary>Tells whether some program already listens on a port, by trying to bind it.</summary>
-public static class PortProbe
+internal static class PortProbe
 {
     /// <summary>
     /// True when the port can be bound on loopback and on the wildcard address (IPv4, and IPv6

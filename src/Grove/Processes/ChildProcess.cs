@@ -9,7 +9,7 @@ namespace Grove.Processes;
 /// then SIGKILL after a grace period; <see cref="StopAsync"/> returns only once every process of
 /// the group is verified gone.
 /// </summary>
-public sealed class ChildProcess : IAsyncDisposable
+internal sealed class ChildProcess : IAsyncDisposable
 {
     private const string SetSid = "setsid";
     private readonly Process _process;

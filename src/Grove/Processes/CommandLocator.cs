@@ -1,7 +1,7 @@
 namespace Grove.Processes;
 
 /// <summary>Finds the program a command names, the way a shell would, without running a shell.</summary>
-public static class CommandLocator
+internal static class CommandLocator
 {
     /// <summary>The full path of <paramref name="command"/>, or null when there is no such executable.</summary>
     public static string? Find(string command, string workingDirectory)

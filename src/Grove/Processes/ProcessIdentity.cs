@@ -6,7 +6,7 @@ namespace Grove.Processes;
 /// A process id together with its start time (clock ticks since boot, from /proc), so a recorded
 /// process is never confused with an unrelated program that later got the same id.
 /// </summary>
-public sealed record ProcessIdentity(int Pid, long StartTicks)
+internal sealed record ProcessIdentity(int Pid, long StartTicks)
 {
     /// <summary>The identity of the running process <paramref name="pid"/>; null when none runs (or it is a zombie).</summary>
     public static ProcessIdentity? Read(int pid)

@@ -8,7 +8,7 @@ namespace Grove.Processes;
 /// Runs a program to completion: arguments passed as a list (no shell), both output streams
 /// drained while it runs, and the whole process tree killed when the token is cancelled.
 /// </summary>
-public static class ProcessRunner
+internal static class ProcessRunner
 {
     public static async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken = default)
     {

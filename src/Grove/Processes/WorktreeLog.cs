@@ -7,7 +7,7 @@ namespace Grove.Processes;
 /// One worktree's log: every line timestamped, appended to a file in the state folder (so other
 /// grove processes can read and follow it) and kept in a bounded in-memory tail.
 /// </summary>
-public sealed class WorktreeLog : IDisposable
+internal sealed class WorktreeLog : IDisposable
 {
     public const int TailSize = 500;
 

@@ -8,7 +8,7 @@ namespace Grove.Slugs;
 /// Turns a branch (or folder) name into a DNS label: <c>[a-z0-9-]</c>, at most 63 characters,
 /// no leading, trailing or doubled hyphen, and readable (<c>feature/login</c> → <c>feature-login</c>).
 /// </summary>
-public static class Slug
+internal static class Slug
 {
     public const int MaxLength = 63;
     private const int SuffixLength = 6;

@@ -13,7 +13,7 @@ namespace Grove.State;
 /// no longer lists is released once it is older than the grace period, so a lease taken a moment
 /// before <c>git worktree add</c> finishes is never lost to a concurrent listing.
 /// </remarks>
-public static class LeasePlanner
+internal static class LeasePlanner
 {
     public static IReadOnlyList<Lease> Plan(
         IReadOnlyCollection<Lease> held,
@@ -122,7 +122,7 @@ public static class LeasePlanner
 }
 
 /// <summary>The rules a lease plan follows.</summary>
-public sealed record LeasePolicy(PortRange Range, DateTimeOffset Now, Func<int, bool> IsPortFree)
+internal sealed record LeasePolicy(PortRange Range, DateTimeOffset Now, Func<int, bool> IsPortFree)
 {
     /// <summary>How long a lease whose folder git does not list is kept; see <see cref="LeasePlanner"/>.</summary>
     public TimeSpan Grace { get; init; } = TimeSpan.FromSeconds(60);

@@ -7,7 +7,7 @@ namespace Grove.State;
 /// inside one <c>BEGIN IMMEDIATE</c> transaction, so concurrent grove processes never hand out
 /// the same port or slug (the table's UNIQUE constraints hold the line as well).
 /// </summary>
-public sealed class LeaseStore(StateStore store)
+internal sealed class LeaseStore(StateStore store)
 {
     private readonly StateStore _store = store ?? throw new ArgumentNullException(nameof(store));
 

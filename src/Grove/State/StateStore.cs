@@ -7,7 +7,7 @@ namespace Grove.State;
 /// <c>&lt;git-common-dir&gt;/grove/state.db</c>: owner-only, WAL, safe under concurrent processes.
 /// Every SQLite failure that means the file is damaged becomes a <see cref="StateStoreCorruptException"/>.
 /// </summary>
-public sealed class StateStore
+internal sealed class StateStore
 {
     /// <summary>Schema steps, applied in order; the store's <c>user_version</c> counts those applied.</summary>
     private static readonly string[] Migrations =
@@ -83,11 +83,6 @@ public sealed class StateStore
     public static int SchemaVersion => Migrations.Length;
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private static readonly Lazy<bool> SqliteReady = new(() =>
-    {
-        SQLitePCL.Batteries_V2.Init();
-        return true;
-    });
 
     private readonly string _connectionString;
     private bool _initialised;
@@ -114,7 +109,6 @@ public sealed class StateStore
     /// <summary>Opens a connection to an initialised store; the caller disposes it.</summary>
     public SqliteConnection Open()
     {
-        _ = SqliteReady.Value;
         try
         {
             PrepareFiles();

@@ -13,7 +13,7 @@ namespace Grove.Supervision;
 /// the data alone. Afterwards the spares (PostgreSQL) are refilled in the background, off the
 /// app's start.
 /// </summary>
-public sealed class DatabaseStep(DatabaseManager databases) : IWorktreeStep
+internal sealed class DatabaseStep(DatabaseManager databases) : IWorktreeStep
 {
     private readonly DatabaseManager _databases = databases ?? throw new ArgumentNullException(nameof(databases));
 

@@ -7,7 +7,7 @@ using Grove.Worktrees;
 namespace Grove.Supervision;
 
 /// <summary>The install step before each app starts: <see cref="DependencyInstaller"/>, its output in the worktree's log.</summary>
-public sealed class DependencyStep(DependencyInstaller installer) : IWorktreeStep
+internal sealed class DependencyStep(DependencyInstaller installer) : IWorktreeStep
 {
     private readonly DependencyInstaller _installer = installer ?? throw new ArgumentNullException(nameof(installer));
 

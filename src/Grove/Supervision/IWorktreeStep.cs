@@ -10,7 +10,7 @@ namespace Grove.Supervision;
 /// database). A step that fails throws a <see cref="GroveException"/>: the app is then not
 /// started and the worktree shows Failed with the message.
 /// </summary>
-public interface IWorktreeStep
+internal interface IWorktreeStep
 {
     /// <summary>The step's name in snapshots: <c>install</c> or <c>database</c>.</summary>
     string Name { get; }
@@ -32,7 +32,7 @@ public interface IWorktreeStep
 }
 
 /// <summary>What a step gives the app: environment variables, and the database it made (the database step).</summary>
-public sealed record StepOutput(IReadOnlyList<KeyValuePair<string, string>> Environment, WorktreeDatabase? Database = null)
+internal sealed record StepOutput(IReadOnlyList<KeyValuePair<string, string>> Environment, WorktreeDatabase? Database = null)
 {
     public static readonly StepOutput None = new([]);
 }

@@ -4,7 +4,7 @@ using Grove.Worktrees;
 namespace Grove.Supervision;
 
 /// <summary>Where each worktree's log lives: <c>&lt;state folder&gt;/logs/&lt;slug&gt;.log</c>, never in a working tree.</summary>
-public static class LogFiles
+internal static class LogFiles
 {
     public static string PathFor(StateStore store, WorktreeSnapshot worktree)
     {

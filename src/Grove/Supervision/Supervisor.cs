@@ -2,6 +2,8 @@ using Grove.Hosting;
 using Grove.Processes;
 using Grove.State;
 using Grove.Worktrees;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Grove.Supervision;
 
@@ -13,7 +15,7 @@ namespace Grove.Supervision;
 /// other grove processes see them (with the gateway port where they reach its agent API, which
 /// calls <see cref="Execute"/>), and stops the orphans a killed predecessor left.
 /// </summary>
-public sealed class Supervisor : IAsyncDisposable
+internal sealed class Supervisor : IAsyncDisposable
 {
     private readonly WorktreeCatalog _catalog;
     private readonly SupervisorOptions _options;
@@ -22,6 +24,7 @@ public sealed class Supervisor : IAsyncDisposable
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly Lock _gate = new();
     private readonly Lock _publishing = new();
+    private readonly Dictionary<string, (WorktreeRunner Runner, AppStatus Status)> _announced = new(StringComparer.Ordinal); // under _publishing
     private readonly Dictionary<string, WorktreeRunner> _runners = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _reconcile = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -31,16 +34,22 @@ public sealed class Supervisor : IAsyncDisposable
     private readonly LogHub _logs;
     private readonly Func<DatabaseServerInfo?> _databaseServer;
     private Task? _following;
+    private readonly ILoggerFactory _loggers;
+    private readonly RunStore _runs;
+    private readonly ILogger _logger;
 
     public Supervisor(WorktreeCatalog catalog, SupervisorOptions? options = null, IReadOnlyList<IWorktreeStep>? steps = null, TimeProvider? time = null)
-        : this(catalog, options, steps, time, null, null)
+        : this(catalog, options, steps, time, null, null, null)
     {
     }
 
-    internal Supervisor(WorktreeCatalog catalog, SupervisorOptions? options, IReadOnlyList<IWorktreeStep>? steps, TimeProvider? time, LogHub? logs, Func<DatabaseServerInfo?>? databaseServer)
+    internal Supervisor(WorktreeCatalog catalog, SupervisorOptions? options, IReadOnlyList<IWorktreeStep>? steps, TimeProvider? time, LogHub? logs, Func<DatabaseServerInfo?>? databaseServer, ILoggerFactory? loggers)
     {
+        _loggers = loggers ?? NullLoggerFactory.Instance;
+        _logger = _loggers.CreateLogger("Grove.Supervisor");
         ArgumentNullException.ThrowIfNull(catalog);
-        _catalog = new WorktreeCatalog(catalog.Git, catalog.CommonGitDirectory, time) { ReportRunStates = false };
+        _catalog = new WorktreeCatalog(catalog.Git, catalog.CommonGitDirectory, time);
+        _runs = new RunStore(_catalog.Store);
         _options = options ?? new SupervisorOptions();
         _steps = steps ?? [];
         _time = time ?? TimeProvider.System;
@@ -79,9 +88,9 @@ public sealed class Supervisor : IAsyncDisposable
     /// <param name="cancellationToken">Stops the start.</param>
     public async Task<RepositorySnapshot> StartAsync(int? gatewayPort, string frontEnd, CancellationToken cancellationToken)
     {
-        var left = _catalog.Runs.ClaimSupervisor(_me, gatewayPort, _time.GetUtcNow(), frontEnd);
+        var left = _runs.ClaimSupervisor(_me, gatewayPort, _time.GetUtcNow(), frontEnd);
         await Task.WhenAll(left.Select(run => StopOrphanAsync(run, cancellationToken))).ConfigureAwait(false);
-        _watcher = new WorktreeWatcher(_catalog, _time);
+        _watcher = new WorktreeWatcher(_catalog, _time) { Logger = _loggers.CreateLogger("Grove.Watcher") };
         var first = await _watcher.StartAsync(cancellationToken).ConfigureAwait(false);
         await ReconcileAsync(first).ConfigureAwait(false);
         _following = FollowAsync(_watcher);
@@ -145,7 +154,7 @@ public sealed class Supervisor : IAsyncDisposable
 
         await Task.WhenAll(runners.Select(r => r.DisposeAsync().AsTask())).ConfigureAwait(false);
         _published.Complete();
-        _catalog.Runs.ReleaseSupervisor(_me);
+        _runs.ReleaseSupervisor(_me);
         _http.Dispose();
         _reconcile.Dispose();
         _stop.Dispose();
@@ -156,6 +165,7 @@ public sealed class Supervisor : IAsyncDisposable
     {
         if (run.Process is not null && await ChildProcess.StopOrphanAsync(run.Process, _options.StopGrace, cancellationToken).ConfigureAwait(false))
         {
+            SupervisorLog.OrphanStopped(_logger, run.Process.Pid, run.Slug);
             using var log = _logs.Open(run.Slug);
             log.Write("grove", $"stopped process {run.Process.Pid}, left running by an earlier grove that did not stop cleanly");
         }
@@ -168,7 +178,14 @@ public sealed class Supervisor : IAsyncDisposable
         {
             await foreach (var snapshot in watcher.WatchAsync(_stop.Token).ConfigureAwait(false))
             {
-                await ReconcileAsync(snapshot).ConfigureAwait(false);
+                try
+                {
+                    await ReconcileAsync(snapshot).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+                {
+                    SupervisorLog.ReconcileFailed(_logger, ex); // one failed change must not end the following
+                }
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -209,7 +226,14 @@ public sealed class Supervisor : IAsyncDisposable
             await Task.WhenAll(retired.Select(r => r.DisposeAsync().AsTask())).ConfigureAwait(false);
             foreach (var runner in retired.Where(r => !wanted.ContainsKey(r.Worktree.Path)))
             {
-                _catalog.Runs.Forget(runner.Worktree.Path);
+                _runs.Forget(runner.Worktree.Path);
+                lock (_publishing)
+                {
+                    if (_announced.TryGetValue(runner.Worktree.Path, out var announced) && announced.Runner == runner)
+                    {
+                        _announced.Remove(runner.Worktree.Path);
+                    }
+                }
             }
 
             lock (_gate)
@@ -235,14 +259,20 @@ public sealed class Supervisor : IAsyncDisposable
         }
     }
 
-    private void OnRunnerChanged(WorktreeRunner runner)
+    private void OnRunnerChanged(WorktreeRunner runner, AppStatus status)
     {
-        var status = runner.Status;
-        _catalog.Runs.Save(new RunRecord(runner.Worktree.Path, runner.Worktree.Slug, status.State, status.Reason, status.Process, _time.GetUtcNow()));
-        var snapshot = _watcher?.Current;
-        if (snapshot is not null)
+        // One change at a time, recorded then published: what the state store holds ('grove ls',
+        // 'grove wait' in other processes) is what snapshots show, never older, never newer.
+        lock (_publishing)
         {
-            Publish(snapshot);
+            _announced[runner.Worktree.Path] = (runner, status);
+            SupervisorLog.StateChanged(_logger, runner.Worktree.Slug, status.State, status.Reason);
+            _runs.Save(new RunRecord(runner.Worktree.Path, runner.Worktree.Slug, status.State, status.Reason, status.Process, _time.GetUtcNow()));
+            var snapshot = _watcher?.Current;
+            if (snapshot is not null)
+            {
+                Publish(snapshot);
+            }
         }
     }
 
@@ -257,7 +287,7 @@ public sealed class Supervisor : IAsyncDisposable
             {
                 var worktrees = discovered.Worktrees.Select(w =>
                     _runners.TryGetValue(w.Path, out var runner) && SameIdentity(runner.Worktree, w)
-                        ? Overlay(w, runner.Status)
+                        ? Overlay(w, _announced.TryGetValue(w.Path, out var announced) && announced.Runner == runner ? announced.Status : new AppStatus(WorktreeState.Pending, null, null))
                         : w);
                 next = discovered with { Worktrees = [.. worktrees], TakenAt = _time.GetUtcNow(), DatabaseServer = _databaseServer() };
             }

@@ -20,7 +20,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
     private readonly IReadOnlyList<IWorktreeStep> _steps;
     private readonly TimeProvider _time;
     private readonly HttpClient _http;
-    private readonly Action<WorktreeRunner> _changed;
+    private readonly Action<WorktreeRunner, AppStatus> _changed;
     private readonly Channel<WorktreeCommand> _commands = Channel.CreateUnbounded<WorktreeCommand>();
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
@@ -31,7 +31,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
     private DateTimeOffset? _startedAt;
     private WorktreeDatabase? _database;
 
-    public WorktreeRunner(WorktreeSnapshot worktree, WorktreeLog log, SupervisorOptions options, IReadOnlyList<IWorktreeStep> steps, TimeProvider time, HttpClient http, Action<WorktreeRunner> changed)
+    public WorktreeRunner(WorktreeSnapshot worktree, WorktreeLog log, SupervisorOptions options, IReadOnlyList<IWorktreeStep> steps, TimeProvider time, HttpClient http, Action<WorktreeRunner, AppStatus> changed)
     {
         Worktree = worktree;
         Log = log;
@@ -108,15 +108,15 @@ internal sealed class WorktreeRunner : IAsyncDisposable
                 var outcome = await RunOnceAsync(crashes, cancellationToken).ConfigureAwait(false);
                 switch (outcome)
                 {
-                    case Outcome.Command command:
+                    case RunOutcome.Command command:
                         wanted = Apply(command.Value);
                         crashes = 0;
                         break;
-                    case Outcome.InputsChanged:
+                    case RunOutcome.InputsChanged:
                         Log.Write("grove", "install inputs changed (a lockfile?): installing again, then restarting the app");
                         crashes = 0;
                         break;
-                    case Outcome.Crashed crashed:
+                    case RunOutcome.Crashed crashed:
                         crashes = crashed.Stable ? 1 : crashes + 1;
                         if (crashes >= _options.MaxCrashes)
                         {
@@ -126,7 +126,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
                             break;
                         }
 
-                        var delay = Backoff(crashes);
+                        var delay = RestartBackoff.After(crashes, _options);
                         Set(WorktreeState.Exited, string.Create(CultureInfo.InvariantCulture, $"exited with code {crashed.ExitCode}; restarting in {delay.TotalSeconds:0.#} s"));
                         var next = await WaitForCommandAsync(delay, cancellationToken).ConfigureAwait(false);
                         if (next is not null)
@@ -136,7 +136,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
                         }
 
                         break;
-                    case Outcome.Blocked blocked:
+                    case RunOutcome.Blocked blocked:
                         Set(WorktreeState.Failed, blocked.Reason);
                         if (await WaitForCommandOrNewInputsAsync(blocked.Inputs, cancellationToken).ConfigureAwait(false) is { } taken)
                         {
@@ -148,7 +148,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
                         }
 
                         break;
-                    case Outcome.Idle idle:
+                    case RunOutcome.Idle idle:
                         Set(WorktreeState.Stopped, idle.Reason);
                         wanted = Apply(await _commands.Reader.ReadAsync(cancellationToken).ConfigureAwait(false));
                         break;
@@ -178,7 +178,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
     }
 
     /// <summary>Prepares and starts the app once, and supervises it until it exits or a command comes.</summary>
-    private async Task<Outcome> RunOnceAsync(int crashes, CancellationToken cancellationToken)
+    private async Task<RunOutcome> RunOnceAsync(int crashes, CancellationToken cancellationToken)
     {
         GroveConfig config;
         try
@@ -187,12 +187,12 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         }
         catch (ConfigException ex)
         {
-            return new Outcome.Blocked(ex.Message, null);
+            return new RunOutcome.Blocked(ex.Message, null);
         }
 
         if (config.App is null)
         {
-            return new Outcome.Idle($"no app configured: add \"app\" to {GroveConfig.FileName} in this worktree");
+            return new RunOutcome.Idle($"no app configured: add \"app\" to {GroveConfig.FileName} in this worktree");
         }
 
         var environment = new List<KeyValuePair<string, string>>();
@@ -223,7 +223,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
             {
                 _step = null;
                 Log.Write("grove", $"{step.State} cancelled by a {command.Verb()} request");
-                return new Outcome.Command(command);
+                return new RunOutcome.Command(command);
             }
             catch (GroveException ex)
             {
@@ -235,7 +235,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
                     Log.Write("grove", $"fix: {ex.Fix}");
                 }
 
-                return new Outcome.Blocked(Summary(ex), inputs);
+                return new RunOutcome.Blocked(Summary(ex), inputs);
             }
         }
 
@@ -248,34 +248,34 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         var program = Directory.Exists(folder) ? CommandLocator.Find(run.Command, folder) : null;
         if (program is null)
         {
-            return new Outcome.Blocked(Directory.Exists(folder)
+            return new RunOutcome.Blocked(Directory.Exists(folder)
                 ? $"the app command '{run.Command}' was not found (PATH, or relative to {run.WorkingDirectory}); fix app.command in {GroveConfig.FileName}"
                 : $"the app folder '{run.WorkingDirectory}' does not exist in this worktree; fix app.workingDirectory in {GroveConfig.FileName}", null);
         }
 
         if (!PortProbe.IsFree(Worktree.Port))
         {
-            return new Outcome.Blocked($"port {Worktree.Port} is held by another program; stop it, then 'grove restart {Worktree.Slug}'", null);
+            return new RunOutcome.Blocked($"port {Worktree.Port} is held by another program; stop it, then 'grove restart {Worktree.Slug}'", null);
         }
 
         Set(WorktreeState.Starting, crashes > 0 ? $"restart {crashes} after a crash" : null);
-        var spec = new ProcessSpec(program, run.Args, folder) { Environment = AppEnvironment(config, environment) };
+        var spec = new ProcessSpec(program, run.Args, folder) { Environment = AppEnvironment.For(Worktree, config, _options, environment) };
         Log.Write("grove", $"starting {run.Command} {string.Join(' ', run.Args)} on port {Worktree.Port}");
         await using var child = ChildProcess.Start(spec, (error, line) => Log.Write(error ? "err" : "out", line));
         _startedAt = _time.GetUtcNow();
         Set(WorktreeState.Starting, _status.Reason, child.Identity);
         var outcome = await SuperviseAsync(child, config, inputs, cancellationToken).ConfigureAwait(false);
-        if (outcome is Outcome.Command or Outcome.Stopping or Outcome.InputsChanged)
+        if (outcome is RunOutcome.Command or RunOutcome.Stopping or RunOutcome.InputsChanged)
         {
             Log.Write("grove", "stopping the app");
             await child.StopAsync(_options.StopGrace, CancellationToken.None).ConfigureAwait(false);
             Log.Write("grove", "the app has stopped");
         }
 
-        return outcome is Outcome.Stopping ? throw new OperationCanceledException(cancellationToken) : outcome;
+        return outcome is RunOutcome.Stopping ? throw new OperationCanceledException(cancellationToken) : outcome;
     }
 
-    private async Task<Outcome> SuperviseAsync(ChildProcess child, GroveConfig config, string inputs, CancellationToken cancellationToken)
+    private async Task<RunOutcome> SuperviseAsync(ChildProcess child, GroveConfig config, string inputs, CancellationToken cancellationToken)
     {
         var healthPath = config.App!.HealthPath;
         var started = _time.GetUtcNow();
@@ -293,7 +293,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
             await tick.CancelAsync().ConfigureAwait(false);
             if (cancellationToken.IsCancellationRequested)
             {
-                return new Outcome.Stopping();
+                return new RunOutcome.Stopping();
             }
 
             if (first == child.Exited)
@@ -301,7 +301,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
                 var code = await child.Exited.ConfigureAwait(false);
                 Log.Write("grove", string.Create(CultureInfo.InvariantCulture, $"the app exited with code {code}"));
                 var stable = healthyFrom is not null && _time.GetUtcNow() - healthyFrom >= _options.StableAfter;
-                return new Outcome.Crashed(code, stable);
+                return new RunOutcome.Crashed(code, stable);
             }
 
             if (_commands.Reader.TryRead(out var command))
@@ -312,7 +312,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
                     continue;
                 }
 
-                return new Outcome.Command(command);
+                return new RunOutcome.Command(command);
             }
 
             if (_time.GetUtcNow() - inputsCheckedAt >= InputsCheckInterval)
@@ -321,11 +321,11 @@ internal sealed class WorktreeRunner : IAsyncDisposable
                 if (await InputsAsync(config, cancellationToken).ConfigureAwait(false) != inputs)
                 {
                     Set(WorktreeState.Stopping, "install inputs changed", child.Identity);
-                    return new Outcome.InputsChanged();
+                    return new RunOutcome.InputsChanged();
                 }
             }
 
-            if (await IsHealthyAsync(health, cancellationToken).ConfigureAwait(false))
+            if (await HealthProbe.IsHealthyAsync(_http, health, cancellationToken).ConfigureAwait(false))
             {
                 failures = 0;
                 healthyFrom ??= _time.GetUtcNow();
@@ -349,61 +349,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         }
     }
 
-    /// <summary>The digest of every step's inputs; a step that cannot tell gives an empty part (no restarts from it).</summary>
-    private async Task<string> InputsAsync(GroveConfig config, CancellationToken cancellationToken)
-    {
-        var parts = new List<string>();
-        foreach (var step in _steps)
-        {
-            try
-            {
-                parts.Add(await step.InputsAsync(Worktree, config, cancellationToken).ConfigureAwait(false));
-            }
-            catch (GroveException)
-            {
-                parts.Add(string.Empty);
-            }
-        }
-
-        return string.Join('|', parts);
-    }
-
-    private async Task<bool> IsHealthyAsync(Uri health, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(2));
-            using var response = await _http.GetAsync(health, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            return response.IsSuccessStatusCode;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
-
-    private Dictionary<string, string?> AppEnvironment(GroveConfig config, List<KeyValuePair<string, string>> fromSteps)
-    {
-        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var (key, value) in config.App!.Env)
-        {
-            environment[key] = value;
-        }
-
-        foreach (var (key, value) in _options.AppEnvironment?.Invoke(Worktree) ?? new Dictionary<string, string>())
-        {
-            environment[key] = value;
-        }
-
-        foreach (var (key, value) in fromSteps.Concat(WorktreeEnvironment.For(Worktree)))
-        {
-            environment[key] = value;
-        }
-
-        environment.TryAdd("OTEL_SERVICE_NAME", Worktree.Slug);
-        return environment;
-    }
+    private Task<string> InputsAsync(GroveConfig config, CancellationToken cancellationToken) => StepInputs.DigestAsync(_steps, Worktree, config, cancellationToken);
 
     /// <summary>The first line of a step's error and its fix: the whole output is in the log.</summary>
     private string Summary(GroveException ex)
@@ -475,38 +421,21 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         return command != WorktreeCommand.Stop;
     }
 
-    private TimeSpan Backoff(int crashes)
-    {
-        var factor = Math.Pow(2, Math.Max(0, crashes - 1));
-        return TimeSpan.FromTicks((long)Math.Min(_options.RestartBackoff.Ticks * factor, _options.RestartBackoffMax.Ticks));
-    }
-
     private void Set(WorktreeState state, string? reason, ProcessIdentity? process = null)
     {
-        var next = new AppStatus(state, reason, process) { Step = _step, StartedAt = process is null ? null : _startedAt, Database = _database };
-        if (next == Volatile.Read(ref _status))
+        // One change at a time, announced in the order made: a command's Set (another thread) and
+        // the loop's never cross, so the last state announced is the runner's state.
+        lock (_gate)
         {
-            return;
+            var next = new AppStatus(state, reason, process) { Step = _step, StartedAt = process is null ? null : _startedAt, Database = _database };
+            if (next == Volatile.Read(ref _status))
+            {
+                return;
+            }
+
+            Volatile.Write(ref _status, next);
+            Log.Write("grove", reason is null ? $"state {state}" : $"state {state}: {reason}");
+            _changed(this, next);
         }
-
-        Volatile.Write(ref _status, next);
-        Log.Write("grove", reason is null ? $"state {state}" : $"state {state}: {reason}");
-        _changed(this);
-    }
-
-    private abstract record Outcome
-    {
-        public sealed record Command(WorktreeCommand Value) : Outcome;
-
-        public sealed record Crashed(int ExitCode, bool Stable) : Outcome;
-
-        /// <param name="Inputs">The step inputs it failed with (a change retries by itself); null when only a command helps.</param>
-        public sealed record Blocked(string Reason, string? Inputs) : Outcome;
-
-        public sealed record Idle(string Reason) : Outcome;
-
-        public sealed record Stopping : Outcome;
-
-        public sealed record InputsChanged : Outcome;
     }
 }

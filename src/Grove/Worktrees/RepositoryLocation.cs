@@ -1,3 +1,5 @@
+using Grove.Processes;
+
 namespace Grove.Worktrees;
 
 /// <summary>Where a repository lives, found from any folder inside one of its worktrees.</summary>
@@ -6,7 +8,7 @@ namespace Grove.Worktrees;
 public sealed record RepositoryLocation(string CommonGitDirectory, string? CurrentWorktree)
 {
     /// <summary>Finds the repository that contains <paramref name="directory"/>.</summary>
-    public static async Task<RepositoryLocation> FindAsync(Git git, string directory, CancellationToken cancellationToken = default)
+    internal static async Task<RepositoryLocation> FindAsync(Git git, string directory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(git);
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);

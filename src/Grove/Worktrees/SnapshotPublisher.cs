@@ -10,7 +10,7 @@ namespace Grove.Worktrees;
 /// that falls behind loses the oldest snapshots it has not read, never the newest, so it always
 /// ends on the current version. Publishing an equal snapshot (same worktrees, same values) is a no-op.
 /// </summary>
-public sealed class SnapshotPublisher
+internal sealed class SnapshotPublisher
 {
     /// <summary>How many unread snapshots a subscriber may fall behind before the oldest are dropped.</summary>
     private const int Backlog = 32;

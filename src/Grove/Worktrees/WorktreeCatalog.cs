@@ -1,3 +1,4 @@
+using Grove.Processes;
 using System.Collections.Immutable;
 using System.Globalization;
 using Grove.Configuration;
@@ -8,10 +9,12 @@ namespace Grove.Worktrees;
 
 /// <summary>
 /// Lists a repository's worktrees with git, gives each a lease (slug and port) from the state
-/// store, and returns them as one immutable <see cref="RepositorySnapshot"/>. One git process per
-/// call, whatever the number of worktrees.
+/// store, and returns them as one immutable <see cref="RepositorySnapshot"/> (every app
+/// <see cref="WorktreeState.Stopped"/>: app states are the supervisor's, see <c>GroveHost</c>). One
+/// git process per call, whatever the number of worktrees (see <see cref="WorktreeReader"/> for why
+/// git and not libgit2).
 /// </summary>
-public sealed class WorktreeCatalog
+internal sealed class WorktreeCatalog
 {
     private readonly TimeProvider _time;
     private readonly Func<int, bool> _isPortFree;
@@ -27,7 +30,6 @@ public sealed class WorktreeCatalog
         _isPortFree = isPortFree ?? PortProbe.IsFree;
         Store = new StateStore(commonGitDirectory);
         Leases = new LeaseStore(Store);
-        Runs = new RunStore(Store);
     }
 
     public Git Git { get; }
@@ -38,35 +40,9 @@ public sealed class WorktreeCatalog
 
     public LeaseStore Leases { get; }
 
-    public RunStore Runs { get; }
-
-    /// <summary>
-    /// True (the default): snapshots carry the app states a running <c>grove up</c> recorded.
-    /// The supervisor itself turns this off, since it is the one that knows them.
-    /// </summary>
-    public bool ReportRunStates { get; init; } = true;
-
-    /// <summary>Git's own list of worktrees, the bare repository (when there is one) included.</summary>
-    public async Task<IReadOnlyList<WorktreeEntry>> ListAsync(CancellationToken cancellationToken = default)
-    {
-        var result = await Git.TryRunAsync(CommonGitDirectory, ["worktree", "list", "--porcelain", "-z"], cancellationToken).ConfigureAwait(false);
-        for (var retry = 0; !result.Succeeded && retry < 3; retry++)
-        {
-            // A 'git worktree add' running at the same moment can leave an admin folder half
-            // written for an instant ("failed to read .../commondir"): look again.
-            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-            result = await Git.TryRunAsync(CommonGitDirectory, ["worktree", "list", "--porcelain", "-z"], cancellationToken).ConfigureAwait(false);
-        }
-
-        if (!result.Succeeded)
-        {
-            throw new GroveException(
-                $"git could not list the worktrees of {CommonGitDirectory}: {result.StandardError.Trim()}",
-                "Grove needs git 2.36 or newer (for 'git worktree list -z'); check 'git --version'");
-        }
-
-        return WorktreeListParser.Parse(result.StandardOutput);
-    }
+    /// <summary>Git's own list of worktrees, the bare repository (when there is one) included; read by <see cref="WorktreeReader"/>.</summary>
+    public Task<IReadOnlyList<WorktreeEntry>> ListAsync(CancellationToken cancellationToken = default) =>
+        WorktreeReader.ReadAsync(Git, CommonGitDirectory, cancellationToken);
 
     /// <summary>
     /// The repository-wide settings (ports, gateway): the primary worktree's grove.json, or for a
@@ -109,12 +85,7 @@ public sealed class WorktreeCatalog
         var requests = worktrees.Select(w => new LeaseRequest(w.entry.Path, LeaseName(w.entry), w.primary)).ToList();
         var policy = PolicyFor(config);
         var leases = Leases.Assign(requests, policy);
-        var runs = !ReportRunStates || Runs.LiveSupervisor() is null ? [] : Runs.ReadAll().ToDictionary(r => r.Path, StringComparer.Ordinal);
-        var snapshots = worktrees.Select(w =>
-        {
-            var described = Describe(w.entry, w.primary, leases[w.entry.Path], config);
-            return runs.TryGetValue(w.entry.Path, out var run) ? described with { State = run.State, StateReason = run.Reason } : described;
-        });
+        var snapshots = worktrees.Select(w => Describe(w.entry, w.primary, leases[w.entry.Path], config));
         return new RepositorySnapshot(CommonGitDirectory, [.. snapshots], policy.Now) { ConfigError = configError };
     }
 

@@ -7,7 +7,7 @@ namespace Grove.Worktrees;
 /// <c>grove new</c>: creates a branch (or takes an existing one) and a worktree for it, with its
 /// lease reserved first so concurrent creators never share a port or slug.
 /// </summary>
-public sealed class WorktreeCreator(WorktreeCatalog catalog)
+internal sealed class WorktreeCreator(WorktreeCatalog catalog)
 {
     private readonly WorktreeCatalog _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
 
@@ -67,7 +67,7 @@ public sealed class WorktreeCreator(WorktreeCatalog catalog)
         Processes.ProcessResult added;
         // git's 'worktree add' reads every other worktree's admin folder and fails on one that
         // another 'git worktree add' is still writing: grove new adds worktrees one at a time.
-        using (await Databases.FileLock.AcquireAsync(Path.Combine(_catalog.Store.Folder, "worktree-add.lock"), exclusive: true, TimeSpan.FromMinutes(2), null, cancellationToken).ConfigureAwait(false))
+        using (await Files.FileLock.AcquireAsync(Path.Combine(_catalog.Store.Folder, "worktree-add.lock"), exclusive: true, TimeSpan.FromMinutes(2), null, cancellationToken).ConfigureAwait(false))
         {
             added = await git.TryRunAsync(startDirectory, arguments, cancellationToken).ConfigureAwait(false);
         }

@@ -1,7 +1,7 @@
 namespace Grove.Worktrees;
 
 /// <summary>One record of <c>git worktree list --porcelain -z</c>, as git reported it.</summary>
-public sealed record WorktreeEntry(string Path)
+internal sealed record WorktreeEntry(string Path)
 {
     public string? Head { get; init; }
 

@@ -1,15 +1,10 @@
 using System.Globalization;
-using Grove.Databases;
 
 namespace Grove.Worktrees;
 
 /// <summary>The environment a worktree's app is given (ARCHITECTURE §2), in a stable order.</summary>
-public static class WorktreeEnvironment
+internal static class WorktreeEnvironment
 {
-    /// <summary>The worktree's environment with its database's variables (<c>ConnectionStrings__&lt;name&gt;</c>, <c>DATABASE_URL</c>) after it.</summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> For(WorktreeSnapshot worktree, DatabaseBranch? database) =>
-        database is null ? For(worktree) : [.. For(worktree), .. database.Environment];
-
     public static IReadOnlyList<KeyValuePair<string, string>> For(WorktreeSnapshot worktree)
     {
         ArgumentNullException.ThrowIfNull(worktree);

@@ -4,7 +4,7 @@ namespace Grove.Worktrees;
 /// Parses <c>git worktree list --porcelain -z</c>: attributes end with NUL and a record ends with
 /// an empty attribute, so paths may hold spaces, newlines or any other byte but NUL.
 /// </summary>
-public static class WorktreeListParser
+internal static class WorktreeListParser
 {
     public static IReadOnlyList<WorktreeEntry> Parse(string output)
     {

@@ -6,7 +6,7 @@ namespace Grove.Worktrees;
 /// <c>.env</c>), or a lock, unless forced; never touches the branch unless asked to, and then
 /// deletes only a branch that is merged (checked before anything is removed).
 /// </summary>
-public sealed class WorktreeRemover(WorktreeCatalog catalog)
+internal sealed class WorktreeRemover(WorktreeCatalog catalog)
 {
     private const int ChangesShown = 10;
 

@@ -6,7 +6,7 @@ namespace Grove.Worktrees;
 /// periodic re-read as a safety net for missed events. A new snapshot is published only when
 /// something changed; a failed re-read keeps the last good snapshot and reports the error.
 /// </summary>
-public sealed class WorktreeWatcher : IAsyncDisposable
+internal sealed class WorktreeWatcher : IAsyncDisposable
 {
     private static readonly string[] IgnoredFolders = ["objects", "logs", "grove", "hooks", "info", "lfs"];
     private static readonly string[] IgnoredFiles = ["index", "index.lock", "FETCH_HEAD", "ORIG_HEAD"];
@@ -31,6 +31,9 @@ public sealed class WorktreeWatcher : IAsyncDisposable
 
     /// <summary>How long to wait after a file event for git to finish writing.</summary>
     public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Where failed re-reads are reported (they keep the last good snapshot).</summary>
+    public Microsoft.Extensions.Logging.ILogger? Logger { get; init; }
 
     /// <summary>False turns file watching off, leaving only the poll (for file systems without change events).</summary>
     public bool WatchFiles { get; init; } = true;
@@ -126,11 +129,21 @@ public sealed class WorktreeWatcher : IAsyncDisposable
         try
         {
             var next = await _catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+            if (LastError is not null && Logger is not null)
+            {
+                Supervision.SupervisorLog.WatchRecovered(Logger);
+            }
+
             LastError = null;
             _published.Publish(next);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            if (LastError?.Message != ex.Message && Logger is not null)
+            {
+                Supervision.SupervisorLog.WatchFailed(Logger, ex.Message);
+            }
+
             LastError = ex;
         }
     }

@@ -1,3 +1,4 @@
+using Grove.Supervision;
 using Grove.Processes;
 using Grove.State;
 using Grove.Worktrees;

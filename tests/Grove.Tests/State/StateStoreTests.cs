@@ -116,13 +116,13 @@ public class StateStoreTests
             command.CommandText = "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name);";
             return (string)command.ExecuteScalar()!;
         });
-        new Grove.State.RunStore(migrated).ClaimSupervisor(Grove.Processes.ProcessIdentity.Current, 8080, DateTimeOffset.UtcNow);
+        new Grove.Supervision.RunStore(migrated).ClaimSupervisor(Grove.Processes.ProcessIdentity.Current, 8080, DateTimeOffset.UtcNow);
 
         Assert.Equal("/w", Assert.Single(leases).Path);
         Assert.Empty(owned);
         Assert.Equal(StateStore.SchemaVersion, version);
         Assert.DoesNotContain("commands", tables.Split(' '));
-        Assert.Equal(8080, new Grove.State.RunStore(migrated).LiveSupervisor()?.GatewayPort);
+        Assert.Equal(8080, new Grove.Supervision.RunStore(migrated).LiveSupervisor()?.GatewayPort);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public class InstallBeforeStartTests
         var failed = await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Failed, Within(TimeSpan.FromSeconds(60)));
 
         Assert.Contains("E404 no such package", failed.Worktrees[0].StateReason, StringComparison.Ordinal);
-        Assert.DoesNotContain(repo.Catalog().Runs.ReadAll(), r => r.Process is not null);
+        Assert.DoesNotContain(repo.Runs().ReadAll(), r => r.Process is not null);
         lock (states)
         {
             Assert.Contains(WorktreeState.Installing, states);
@@ -54,7 +54,7 @@ public class InstallBeforeStartTests
 
         await supervisor.StartAsync(Within(Bounded.Process));
         await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Running, Within(TimeSpan.FromMinutes(3)));
-        var first = repo.Catalog().Runs.ReadAll().Single().Process!;
+        var first = repo.Runs().ReadAll().Single().Process!;
         Assert.True(Directory.Exists(Path.Combine(repo.Primary, "node_modules", "is-odd")));
 
         await NpmProject.WriteAsync(repo.Primary, NpmProject.SmallPlusOne);

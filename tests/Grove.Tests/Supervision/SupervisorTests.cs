@@ -95,7 +95,7 @@ public class SupervisorTests
         var supervisor = new Supervisor(repo.Catalog(), Fast with { StopGrace = TimeSpan.FromSeconds(1) });
         await supervisor.StartAsync(Within(Bounded.Process));
         await supervisor.WaitForAsync(s => AllRunning(s, 1), Within(Healthy));
-        var pid = repo.Catalog().Runs.ReadAll().Single().Process!;
+        var pid = repo.Runs().ReadAll().Single().Process!;
 
         var clock = Stopwatch.StartNew();
         await supervisor.DisposeAsync().AsTask().WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
@@ -195,14 +195,14 @@ public class SupervisorTests
         await using var supervisor = new Supervisor(repo.Catalog(), Fast);
         await supervisor.StartAsync(Within(Bounded.Process));
         await supervisor.WaitForAsync(s => AllRunning(s, 1), Within(Healthy));
-        var first = repo.Catalog().Runs.ReadAll().Single().Process!;
+        var first = repo.Runs().ReadAll().Single().Process!;
 
         supervisor.Execute("main", WorktreeCommand.Restart);
         Assert.NotEqual(WorktreeState.Running, supervisor.Current!.Worktrees[0].State); // at once (stopping), never "running" while it stops
         await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Starting, Within(Healthy));
         await supervisor.WaitForAsync(s => AllRunning(s, 1), Within(Healthy));
 
-        var second = repo.Catalog().Runs.ReadAll().Single().Process!;
+        var second = repo.Runs().ReadAll().Single().Process!;
         Assert.NotEqual(first, second);
         Assert.False(first.IsAlive());
     }
@@ -214,7 +214,7 @@ public class SupervisorTests
         await using var supervisor = new Supervisor(repo.Catalog(), Fast);
         await supervisor.StartAsync(Within(Bounded.Process));
         await supervisor.WaitForAsync(s => AllRunning(s, 1), Within(Healthy));
-        var process = repo.Catalog().Runs.ReadAll().Single().Process!;
+        var process = repo.Runs().ReadAll().Single().Process!;
 
         supervisor.Execute("main", WorktreeCommand.Start);
         await Task.Delay(1000, TestContext.Current.CancellationToken);
@@ -265,7 +265,7 @@ public class SupervisorTests
         // The same process may claim again (it is the holder), so a live foreign holder is simulated
         // by this test's parent process, which is alive and is not us.
         var parent = ProcessIdentity.Read(int.Parse(File.ReadAllText("/proc/self/stat").Split(' ')[3], System.Globalization.CultureInfo.InvariantCulture))!;
-        var runs = repo.Catalog().Runs;
+        var runs = repo.Runs();
         var error = Assert.Throws<GroveException>(() => runs.ClaimSupervisor(parent, null, DateTimeOffset.UtcNow));
 
         Assert.Contains("already runs", error.Message, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using Grove.Processes;
 using System.Net;
 using System.Net.Sockets;
 using Grove.Ports;

@@ -1,11 +1,11 @@
-namespace Grove.Databases;
+namespace Grove.Files;
 
 /// <summary>
 /// A lock shared by grove processes through a file in the state folder (an OS file lock, so a
 /// killed process never leaves it held). Exclusive for database changes; shared for "this
 /// process uses the server", so the server is only stopped when no one else uses it.
 /// </summary>
-public sealed class FileLock : IDisposable
+internal sealed class FileLock : IDisposable
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
     private readonly FileStream _stream;

@@ -7,7 +7,7 @@ namespace Grove.Databases;
 /// for ~1 GB templates in most runs. Its checkpoint also flushes what other branches' apps wrote,
 /// so it is used only where the copy itself dominates.
 /// </summary>
-public static class ClonePlan
+internal static class ClonePlan
 {
     public const long FileCopyFrom = 512L * 1024 * 1024;
 

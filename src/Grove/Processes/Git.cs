@@ -1,12 +1,11 @@
-using Grove.Processes;
 
-namespace Grove.Worktrees;
+namespace Grove.Processes;
 
 /// <summary>
 /// The one way Grove calls git: the <c>git</c> CLI with an argument list, no prompts, no
 /// optional locks (so reading never races a user's own git commands).
 /// </summary>
-public sealed class Git
+internal sealed class Git
 {
     private static readonly Dictionary<string, string?> QuietEnvironment = new()
     {

@@ -8,7 +8,7 @@ namespace Grove.Databases;
 /// searched on PATH, then in <c>pg_config --bindir</c>, then in the newest
 /// <c>/usr/lib/postgresql/&lt;version&gt;/bin</c> (Debian keeps them there, off PATH).
 /// </summary>
-public static class PostgresBinaries
+internal static class PostgresBinaries
 {
     public const string MissingFix =
         "install PostgreSQL's server: on Debian/Ubuntu 'sudo apt-get install postgresql' (Fedora: postgresql-server, macOS: brew install postgresql); " +

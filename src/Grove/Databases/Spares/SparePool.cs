@@ -10,7 +10,7 @@ namespace Grove.Databases;
 /// an older template is never handed out; it is dropped. Refilling is the caller's to schedule
 /// (off the critical path). Callers hold the repository's database lock.
 /// </summary>
-public sealed class SparePool(PostgresBrancher brancher, TimeProvider time)
+internal sealed class SparePool(PostgresBrancher brancher, TimeProvider time)
 {
     public const string PreparingMessage = "preparing a spare branch of the template for the next worktree…";
     private readonly PostgresBrancher _brancher = brancher ?? throw new ArgumentNullException(nameof(brancher));

@@ -11,7 +11,7 @@ namespace Grove.Databases;
 /// unfinished branch's, then it is renamed. Only recorded databases whose OID still matches are
 /// ever dropped, always <c>WITH (FORCE)</c>. Callers hold the repository's database lock.
 /// </summary>
-public sealed class PostgresBrancher(PostgresServer server, OwnershipStore ownership, TimeProvider time) : IAsyncDisposable
+internal sealed class PostgresBrancher(PostgresServer server, OwnershipStore ownership, TimeProvider time) : IAsyncDisposable
 {
     private const string Provider = "postgres";
     private static readonly TimeSpan BusyRetry = TimeSpan.FromSeconds(3);

@@ -1,9 +1,10 @@
+using Grove.Files;
 using System.Security.Cryptography;
 
 namespace Grove.Databases;
 
 /// <summary>A generated password kept in an owner-only file (0600) in the state folder. Never printed or logged.</summary>
-public static class PasswordFile
+internal static class PasswordFile
 {
     public static string ReadOrCreate(string path)
     {

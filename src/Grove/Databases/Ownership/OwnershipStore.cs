@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace Grove.Databases;
 
 /// <summary>The <c>databases</c> and <c>database_servers</c> tables of the state store.</summary>
-public sealed class OwnershipStore(StateStore store)
+internal sealed class OwnershipStore(StateStore store)
 {
     private const string Columns = "provider, server, name, kind, final_name, oid, worktree, slug, seed_hash, ready, created_at";
     private readonly StateStore _store = store ?? throw new ArgumentNullException(nameof(store));

@@ -1,14 +1,15 @@
 using Grove.Processes;
+using Grove.State;
 using Grove.Worktrees;
 using Microsoft.Data.Sqlite;
 
-namespace Grove.State;
+namespace Grove.Supervision;
 
 /// <summary>What a running <c>grove up</c> last reported about one worktree's app.</summary>
-public sealed record RunRecord(string Path, string Slug, WorktreeState State, string? Reason, ProcessIdentity? Process, DateTimeOffset UpdatedAt);
+internal sealed record RunRecord(string Path, string Slug, WorktreeState State, string? Reason, ProcessIdentity? Process, DateTimeOffset UpdatedAt);
 
 /// <summary>The running <c>grove up</c>: its process, and the gateway port where its agent API answers.</summary>
-public sealed record SupervisorRecord(ProcessIdentity Process, int? GatewayPort, string FrontEnd = SupervisorRecord.DefaultFrontEnd)
+internal sealed record SupervisorRecord(ProcessIdentity Process, int? GatewayPort, string FrontEnd = SupervisorRecord.DefaultFrontEnd)
 {
     public const string DefaultFrontEnd = "grove up";
 }
@@ -18,7 +19,7 @@ public sealed record SupervisorRecord(ProcessIdentity Process, int? GatewayPort,
 /// <c>grove up</c>: who supervises (process id and start time, gateway port), and each app's state
 /// and process. Other grove processes steer it through its agent API.
 /// </summary>
-public sealed class RunStore(StateStore store)
+internal sealed class RunStore(StateStore store)
 {
     private readonly StateStore _store = store ?? throw new ArgumentNullException(nameof(store));
 

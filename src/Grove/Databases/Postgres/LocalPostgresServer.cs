@@ -1,3 +1,4 @@
+using Grove.Files;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -14,7 +15,7 @@ namespace Grove.Databases;
 /// <c>&lt;state&gt;/postgres.password</c>, on a port recorded in the state store (kept across
 /// restarts while free, never a port leased to a worktree). A running server is reused.
 /// </summary>
-public sealed class LocalPostgresServer
+internal sealed class LocalPostgresServer
 {
     public const string User = "grove";
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(90);

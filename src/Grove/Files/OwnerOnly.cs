@@ -1,4 +1,4 @@
-namespace Grove.Databases;
+namespace Grove.Files;
 
 /// <summary>Folders (0700) and files (0600) only their owner can read: passwords and database files live in them.</summary>
 internal static class OwnerOnly

@@ -10,7 +10,7 @@ namespace Grove.Databases;
 /// <param name="Key">Its identity in the state store: <c>local</c>, or <c>host:port</c> for a given server.</param>
 /// <param name="Base">Host, port, user and password; the database is set per use.</param>
 /// <param name="MaintenanceDatabase">The database Grove connects to for CREATE/DROP DATABASE.</param>
-public sealed record PostgresServer(string Key, string Base, string MaintenanceDatabase)
+internal sealed record PostgresServer(string Key, string Base, string MaintenanceDatabase)
 {
     public const string LocalKey = "local";
 

@@ -10,7 +10,7 @@ namespace Grove.Databases;
 /// only the capability to read and search folders (CAP_DAC_READ_SEARCH), so it can reach its
 /// data folder inside root's owner-only state folder without that folder being opened to anyone.
 /// </summary>
-public sealed record ServerAccount(string? Name, int? Uid, int? Gid)
+internal sealed record ServerAccount(string? Name, int? Uid, int? Gid)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
 

@@ -9,7 +9,7 @@ namespace Grove.Databases;
 /// <param name="Name">Its name now: a temporary name while it is being made, then <see cref="FinalName"/>.</param>
 /// <param name="SeedHash">A template's seed hash; a spare's tag: the seed hash and OID of the template it was cloned from (<see cref="SparePool.Tag"/>).</param>
 /// <param name="Ready">False while it is being made: a crash leaves such a row, and the next run removes what it names.</param>
-public sealed record OwnedDatabase(
+internal sealed record OwnedDatabase(
     string Provider,
     string Server,
     string Name,
@@ -22,7 +22,7 @@ public sealed record OwnedDatabase(
     bool Ready,
     DateTimeOffset CreatedAt);
 
-public enum OwnedKind
+internal enum OwnedKind
 {
     Template,
     Branch,
@@ -32,7 +32,7 @@ public enum OwnedKind
 }
 
 /// <summary>How a kind is written in the state store and in <c>grove db ls</c>.</summary>
-public static class OwnedKindNames
+internal static class OwnedKindNames
 {
     public static string Of(OwnedKind kind) => kind switch
     {

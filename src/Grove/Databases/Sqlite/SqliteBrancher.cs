@@ -1,3 +1,4 @@
+using Grove.Files;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
@@ -9,7 +10,7 @@ namespace Grove.Databases;
 /// written with SQLite's backup API (a consistent snapshot even while the source's app writes in
 /// WAL mode) into a temporary file that is renamed into place once complete.
 /// </summary>
-public sealed class SqliteBrancher
+internal sealed class SqliteBrancher
 {
     private const string Provider = "sqlite";
     private const string Server = "sqlite";
@@ -122,7 +123,6 @@ public sealed class SqliteBrancher
     /// <summary>A consistent copy through the backup API: one step, under one read transaction of the source.</summary>
     public static void Copy(string source, string destination)
     {
-        SqliteSupport.Init();
         using var from = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         using var to = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destination, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
         from.Open();
@@ -145,7 +145,6 @@ public sealed class SqliteBrancher
         Prepare();
         var temporary = Temporary(TemplatePath);
         _ownership.Begin(Record(temporary, TemplatePath, OwnedKind.Template, null, null, hash));
-        SqliteSupport.Init();
         using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = temporary, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString()))
         {
             connection.Open();
