@@ -91,4 +91,27 @@ public sealed class WorktreeRowTests(AppHostFixture fixture)
         Assert.Equal("feature-one", await http.GetStringAsync(new Uri($"{feature.Url("direct")}/env/OTEL_SERVICE_NAME"), ct));
         Assert.Equal("service.instance.id=feature-one", await http.GetStringAsync(new Uri($"{feature.Url("direct")}/env/OTEL_RESOURCE_ATTRIBUTES"), ct));
     }
+
+    [Fact]
+    public async Task BrokenGroveJson_ShowsOnTheRepositoryRow_UntilItIsFixed()
+    {
+        await Rows.WaitAsync(fixture.App, "grove", r => r.State == "Watching");
+        var path = Path.Combine(fixture.Repository.Primary, "grove.json");
+        var good = File.ReadAllText(path);
+        try
+        {
+            File.WriteAllText(path, good.Replace("\"ports\"", "\"portz\"", StringComparison.Ordinal));
+            var broken = await Rows.WaitAsync(fixture.App, "grove", r => r.State == "Config error", TimeSpan.FromSeconds(30));
+            Assert.Equal("error", broken.Snapshot.State?.Style);
+            Assert.Contains("portz", broken.Property("grove.reason"), StringComparison.Ordinal);
+            Assert.Equal("Running", (await Rows.WaitAsync(fixture.App, "main", _ => true)).State); // the last good config keeps running
+        }
+        finally
+        {
+            File.WriteAllText(path, good);
+        }
+
+        var fixedRow = await Rows.WaitAsync(fixture.App, "grove", r => r.State == "Watching", TimeSpan.FromSeconds(30));
+        Assert.Null(fixedRow.Property("grove.reason"));
+    }
 }
