@@ -81,8 +81,8 @@ internal sealed class RepositoryRuntime : IAsyncDisposable
         try
         {
             await PublishRepositoryAsync(new(KnownResourceStates.Starting, KnownResourceStateStyles.Info)).ConfigureAwait(false);
-            var telemetry = new AppTelemetry(_services.GetRequiredService<DistributedApplicationModel>(), _services.GetRequiredService<IConfiguration>());
             var model = _services.GetRequiredService<DistributedApplicationModel>();
+            var telemetry = new AppTelemetry(model, _services.GetRequiredService<IConfiguration>());
             var reserved = new HashSet<string>(model.Resources.Select(r => r.Name), StringComparer.OrdinalIgnoreCase) { _databaseServer.Name };
 
             _host = await GroveHost.OpenAsync(new GroveHostOptions
