@@ -68,6 +68,13 @@ internal sealed class CliContext
         return await host.SnapshotAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Finishes or drops what a crashed grove run left half-made (databases), saying so on standard error.</summary>
+    public async Task SettleInterruptedAsync(CancellationToken cancellationToken)
+    {
+        await using var host = await OpenHostAsync(cancellationToken).ConfigureAwait(false);
+        await host.SettleInterruptedAsync(Output.StderrProgress.Instance, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The engine for this repository, opened (no app runs); the caller disposes it (which stops a database server it started).</summary>
     public Task<Hosting.GroveHost> OpenHostAsync(CancellationToken cancellationToken, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null) =>
         Hosting.GroveHost.OpenAsync(new Hosting.GroveHostOptions { RepositoryPath = StartDirectory, LoggerFactory = loggers }, cancellationToken);

@@ -271,6 +271,6 @@ public class PostgresCommandTests(PostgresFixture postgres)
         Assert.Equal(0, env.ExitCode);
         Assert.DoesNotContain("ConnectionStrings__app", env.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("grove db reset main", env.StandardError, StringComparison.Ordinal);
-        Assert.Contains("\"database\": null", listed, StringComparison.Ordinal);
+        Assert.Contains("\"state\": \"pending\"", listed, StringComparison.Ordinal); // configured, not made yet (not null: that means none configured)
     }
 }

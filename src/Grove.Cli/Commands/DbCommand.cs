@@ -29,6 +29,7 @@ internal static class DbCommand
         var command = new Command("ls", "List the databases Grove made (templates, branches and spares), from the state store") { json };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
+            await context.SettleInterruptedAsync(cancellationToken).ConfigureAwait(false);
             await using var databases = context.Databases();
             var owned = databases.ListOwned();
             if (parse.GetValue(json))

@@ -15,12 +15,13 @@ internal static class ListCommand
         var command = new Command("ls", "List the worktrees of the repository with their ports and URLs") { json };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
+            await context.SettleInterruptedAsync(cancellationToken).ConfigureAwait(false); // a crashed run's half-made database is not listed as if it were real
             var snapshot = await context.SnapshotAsync(cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 var database = (await context.ConfigAsync(snapshot, cancellationToken).ConfigureAwait(false)).Database;
                 await using var databases = context.Databases();
-                var items = snapshot.Worktrees.Select(w => WorktreeJson.From(w with { Database = database is null ? null : databases.DescribeOwned(w, database)?.Describe() })).ToList();
+                var items = snapshot.Worktrees.Select(w => WorktreeJson.From(w with { Database = database is null ? null : databases.DescribeState(w, database) })).ToList();
                 Console.Out.WriteLine(JsonSerializer.Serialize(items, ContractJson.Default.ListWorktreeJson));
                 return 0;
             }

@@ -25,7 +25,7 @@ internal static class UrlCommand
 
             var database = (await context.ConfigAsync(snapshot, cancellationToken).ConfigureAwait(false)).Database;
             await using var databases = context.Databases();
-            Console.Out.WriteLine(JsonSerializer.Serialize(WorktreeJson.From(worktree with { Database = database is null ? null : databases.DescribeOwned(worktree, database)?.Describe() }), ContractJson.Default.WorktreeJson));
+            Console.Out.WriteLine(JsonSerializer.Serialize(WorktreeJson.From(worktree with { Database = database is null ? null : databases.DescribeState(worktree, database) }), ContractJson.Default.WorktreeJson));
             return 0;
         });
         return command;

@@ -4,11 +4,16 @@ using Grove.Ports;
 namespace Grove.Configuration;
 
 /// <summary>
-/// Reads and validates <c>grove.json</c>. Every error is reported at once, naming its key; a
-/// config with any error is rejected whole, never half-applied.
+/// Reads and validates <c>grove.json</c>: the one place every part of Grove reads it through.
+/// Every error is reported at once, naming its key; a config with any error is rejected whole,
+/// never half-applied. Each file is parsed again only when it changed (its time or size): the
+/// supervisor reads every worktree's file every 2 s. Long-running readers keep the last good
+/// repository config themselves (<c>WorktreeCatalog</c>), and report the error meanwhile.
 /// </summary>
 public static class GroveConfigLoader
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ParsedFile> Reads = new(StringComparer.Ordinal);
+
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
         CommentHandling = JsonCommentHandling.Skip,
@@ -20,6 +25,19 @@ public static class GroveConfigLoader
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(worktreePath);
         var path = Path.Combine(worktreePath, GroveConfig.FileName);
+        var file = new FileInfo(path);
+        if (!file.Exists)
+        {
+            Reads.TryRemove(path, out _);
+            return GroveConfig.Default;
+        }
+
+        var stamp = (file.LastWriteTimeUtc.Ticks, file.Length);
+        if (Reads.TryGetValue(path, out var parsed) && parsed.Stamp == stamp)
+        {
+            return parsed.Config ?? throw parsed.Error!;
+        }
+
         string text;
         try
         {
@@ -30,8 +48,20 @@ public static class GroveConfigLoader
             return GroveConfig.Default;
         }
 
-        return Parse(text, path);
+        try
+        {
+            var config = Parse(text, path);
+            Reads[path] = new ParsedFile(stamp, config, null);
+            return config;
+        }
+        catch (ConfigException ex)
+        {
+            Reads[path] = new ParsedFile(stamp, null, ex);
+            throw;
+        }
     }
+
+    private sealed record ParsedFile((long Ticks, long Length) Stamp, GroveConfig? Config, ConfigException? Error);
 
     public static GroveConfig Parse(string json, string source = GroveConfig.FileName)
     {

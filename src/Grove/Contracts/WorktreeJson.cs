@@ -32,7 +32,7 @@ public sealed record WorktreeJson(
         return new(
             w.Slug, w.Branch, w.Path, w.Head, w.IsPrimary, w.IsDetached, w.Port, w.Url, w.GatewayUrl,
             WorktreeStateNames.Of(w.State), w.StateReason, HealthOf(w.State), w.IsLocked, w.LockReason, w.IsPrunable, w.PrunableReason,
-            w.Database is { } database ? new DatabaseJson(database.Provider, database.Name, database.Connection) : null,
+            w.Database is { } database ? new DatabaseJson(database.Provider, database.Name, database.Connection, database.State, database.Reason) : null,
             w.Step is { } step ? new StepJson(step.Name, step.StartedAt) : null,
             w.StartedAt);
     }
@@ -47,7 +47,9 @@ public sealed record WorktreeJson(
 }
 
 /// <summary>A worktree's database as scripts see it: never a password.</summary>
-public sealed record DatabaseJson(string Provider, string Name, string ConnectionString);
+/// <param name="State"><c>ready</c>, <c>pending</c> (configured, not made yet), <c>unfinished</c> (an interrupted run's copy) or <c>failed</c>.</param>
+/// <param name="Reason">Why it failed; null otherwise.</param>
+public sealed record DatabaseJson(string Provider, string Name, string ConnectionString, string State = "ready", string? Reason = null);
 
 /// <summary>The step before the app's start that runs now: <c>install</c> or <c>database</c>, and since when.</summary>
 public sealed record StepJson(string Name, DateTimeOffset StartedAt);

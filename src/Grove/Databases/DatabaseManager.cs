@@ -241,6 +241,53 @@ internal sealed class DatabaseManager : IAsyncDisposable
         return owned ? branch : null;
     }
 
+    /// <summary>
+    /// The worktree's database as front ends show it: ready when Grove made it, unfinished while
+    /// an interrupted run's half-made copy is recorded for it, pending (named as it will be) otherwise.
+    /// </summary>
+    public WorktreeDatabase DescribeState(WorktreeSnapshot worktree, DatabaseConfig config)
+    {
+        var branch = Describe(worktree, config);
+        var provider = config.Provider.ToString();
+        var records = _ownership.ReadAll().Where(o =>
+            o.Kind == OwnedKind.Branch && string.Equals(o.Provider, provider, StringComparison.OrdinalIgnoreCase)
+            && (Path.GetFileName(o.FinalName) == branch.Name || o.FinalName == branch.Name)).ToList();
+        var state = records.Any(o => o.Ready) ? WorktreeDatabase.Ready
+            : records.Count > 0 ? WorktreeDatabase.Unfinished
+            : WorktreeDatabase.Pending;
+        return branch.Describe() with { State = state };
+    }
+
+    /// <summary>
+    /// Finishes or drops what interrupted runs left (a half-made copy, a rename that was due), as
+    /// every database command does first; nothing to do (and no server started) when the state
+    /// store records nothing unfinished. Runs that are under way hold the database lock, so only
+    /// what crashed runs left is settled. True when there was something to settle.
+    /// </summary>
+    public async Task<bool> SettleInterruptedAsync(DatabaseConfig config, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var provider = config.Provider.ToString();
+        if (!_ownership.ReadAll().Any(o => !o.Ready && string.Equals(o.Provider, provider, StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        return await LockedAsync(progress, async () =>
+        {
+            if (config.Provider == DatabaseProvider.Sqlite)
+            {
+                Sqlite(config).Recover();
+            }
+            else
+            {
+                await using var brancher = await PostgresAsync(config, progress, cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Every database Grove has recorded as its own, in this repository's state store.</summary>
     public IReadOnlyList<OwnedDatabase> ListOwned() => _ownership.ReadAll();
 

@@ -265,11 +265,35 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         }
     }
 
-    /// <summary>A worktree's database as Grove made it (no password); null when grove.json configures none or Grove did not make it.</summary>
+    /// <summary>
+    /// Finishes or drops the databases a crashed run left half-made (see
+    /// <c>DatabaseManager.SettleInterruptedAsync</c>); a failure is reported through
+    /// <paramref name="progress"/>, never thrown (the command that asked goes on).
+    /// </summary>
+    public async Task SettleInterruptedAsync(IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            if ((await RepositoryConfigAsync(cancellationToken).ConfigureAwait(false)).Database is { } config
+                && await _databases.SettleInterruptedAsync(config, progress, cancellationToken).ConfigureAwait(false))
+            {
+                progress?.Report("settled the databases an interrupted grove run left half-made");
+            }
+        }
+        catch (GroveException ex)
+        {
+            progress?.Report($"warning: what an interrupted grove run left could not be settled now: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// A worktree's database as front ends show it (no password): ready, unfinished (an interrupted
+    /// run's copy), or pending (configured, not made yet); null when grove.json configures none.
+    /// </summary>
     public WorktreeDatabase? DescribeDatabase(WorktreeSnapshot worktree, DatabaseConfig? config)
     {
         ArgumentNullException.ThrowIfNull(worktree);
-        return config is null ? null : _databases.DescribeOwned(worktree, config) is { } owned ? owned.Describe() : null;
+        return config is null ? null : _databases.DescribeState(worktree, config);
     }
 
     /// <summary>Stops every app (and Grove's PostgreSQL server when this host started it), then releases the repository.</summary>

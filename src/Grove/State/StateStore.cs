@@ -78,6 +78,18 @@ internal sealed class StateStore
         """
         ALTER TABLE supervisor ADD COLUMN front_end TEXT;
         """,
+        // 6 (issue 15): a 'grove new' in progress, so a run killed half-way is resumed (or undone)
+        // by the next one, and a failed one removes exactly what it made.
+        """
+        CREATE TABLE creations (
+            branch         TEXT    NOT NULL PRIMARY KEY,
+            path           TEXT    NOT NULL,
+            branch_created INTEGER NOT NULL,
+            started_at     INTEGER NOT NULL,
+            pid            INTEGER,
+            pid_start      INTEGER
+        );
+        """,
     ];
 
     public static int SchemaVersion => Migrations.Length;

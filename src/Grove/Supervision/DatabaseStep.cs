@@ -43,6 +43,9 @@ internal sealed class DatabaseStep(DatabaseManager databases) : IWorktreeStep
         return new StepOutput(branch.Environment, new WorktreeDatabase(branch.ProviderName, branch.Name, branch.DisplayConnectionString));
     }
 
+    public WorktreeDatabase? Plan(WorktreeSnapshot worktree, GroveConfig config) =>
+        config?.Database is { } database ? _databases.DescribeState(worktree, database) : null;
+
     /// <summary>Nothing here restarts an app: a changed seed rebuilds the template for branches made later.</summary>
     public Task<string> InputsAsync(WorktreeSnapshot worktree, GroveConfig config, CancellationToken cancellationToken) => Task.FromResult(string.Empty);
 }

@@ -27,6 +27,9 @@ internal interface IWorktreeStep
     /// <summary>Runs the step (<paramref name="force"/>: redo it even when up to date, asked by <see cref="ForcedBy"/>); returns environment variables for the app.</summary>
     Task<StepOutput> RunAsync(WorktreeSnapshot worktree, GroveConfig config, WorktreeLog log, bool force, CancellationToken cancellationToken);
 
+    /// <summary>The database this step will give the worktree, before it ran (shown as pending); null for other steps.</summary>
+    WorktreeDatabase? Plan(WorktreeSnapshot worktree, GroveConfig config) => null;
+
     /// <summary>A cheap digest of the step's inputs (lockfiles, seeds): when it changes while the app runs, the step is run again and the app restarted.</summary>
     Task<string> InputsAsync(WorktreeSnapshot worktree, GroveConfig config, CancellationToken cancellationToken);
 }

@@ -204,10 +204,9 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         _ = _commands.Reader.WaitToReadAsync(steps.Token).AsTask().ContinueWith(
             arrived => { if (arrived.Status == TaskStatus.RanToCompletion) { steps.Cancel(); } },
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        if (config.Database is null)
-        {
-            _database = null;
-        }
+        _database = config.Database is null ? null
+            : _database is { State: WorktreeDatabase.Ready } ? _database
+            : _steps.Select(step => step.Plan(Worktree, config)).FirstOrDefault(plan => plan is not null) ?? _database;
 
         foreach (var step in _steps.Where(step => step.AppliesTo(config)))
         {
@@ -229,6 +228,11 @@ internal sealed class WorktreeRunner : IAsyncDisposable
             {
                 _step = null;
                 _forced.Clear();
+                if (step.Plan(Worktree, config) is { } failed)
+                {
+                    _database = failed with { State = WorktreeDatabase.Failed, Reason = ex.Message.Split('\n', 2)[0] };
+                }
+
                 Log.Write("grove", ex.Message);
                 if (ex.Fix is not null)
                 {

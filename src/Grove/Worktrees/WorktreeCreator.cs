@@ -61,6 +61,7 @@ internal sealed class WorktreeCreator(WorktreeCatalog catalog)
 
         var request = new LeaseRequest(folder, branch, IsPrimary: false);
         _catalog.Leases.Assign([request], _catalog.PolicyFor(config) with { FullListing = false });
+        Creations.Begin(new Creation(branch, folder, BranchCreated: !exists, DateTimeOffset.UtcNow) { Process = Processes.ProcessIdentity.Current }); // before git makes anything
         string[] arguments = exists
             ? ["worktree", "add", folder, branch]
             : from is null ? ["worktree", "add", "-b", branch, folder] : ["worktree", "add", "-b", branch, folder, from];
@@ -75,6 +76,7 @@ internal sealed class WorktreeCreator(WorktreeCatalog catalog)
         if (!added.Succeeded)
         {
             _catalog.Leases.Release(folder);
+            Creations.End(branch);
             throw new GroveException($"git could not create the worktree: {added.StandardError.Trim()}", "fix what git reports and run 'grove new' again; nothing was created");
         }
 
@@ -82,6 +84,47 @@ internal sealed class WorktreeCreator(WorktreeCatalog catalog)
         return snapshot.Worktrees.FirstOrDefault(w => w.Branch == branch)
             ?? throw new GroveException($"git created the worktree at {folder} but does not list it", "run 'git worktree list' to see what git knows");
     }
+
+    /// <summary>The <c>grove new</c> runs in progress (see <see cref="CreationStore"/>).</summary>
+    internal CreationStore Creations { get; } = new(catalog.Store);
+
+    /// <summary>
+    /// Undoes what a <c>grove new</c> run made (recorded in <paramref name="creation"/>): its worktree
+    /// (whatever is in it: the run just made it), the branch when the run created it, its lease.
+    /// A worktree or branch that existed before the run is never touched.
+    /// </summary>
+    internal async Task UndoAsync(Creation creation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(creation);
+        var git = _catalog.Git;
+        var entries = await _catalog.ListAsync(cancellationToken).ConfigureAwait(false);
+        var made = entries.FirstOrDefault(e => SameFolder(e.Path, creation.Path));
+        if (made is not null)
+        {
+            var removed = await git.TryRunAsync(_catalog.CommonGitDirectory, ["worktree", "remove", "--force", "--force", made.Path], cancellationToken).ConfigureAwait(false);
+            if (!removed.Succeeded)
+            {
+                throw new GroveException(
+                    $"git could not remove the worktree {made.Path} that this 'grove new' made: {removed.StandardError.Trim()}",
+                    $"remove it with 'git worktree remove --force {made.Path}'");
+            }
+        }
+        else if (Directory.Exists(creation.Path) && entries.All(e => !SameFolder(e.Path, creation.Path)))
+        {
+            Directory.Delete(creation.Path, recursive: true); // a 'git worktree add' killed before it registered the folder it was filling
+        }
+
+        if (creation.BranchCreated && entries.All(e => e.Branch != creation.Branch || SameFolder(e.Path, creation.Path)))
+        {
+            await git.TryRunAsync(_catalog.CommonGitDirectory, ["branch", "-D", creation.Branch], cancellationToken).ConfigureAwait(false); // absent when git died before making it
+        }
+
+        _catalog.Leases.Release(creation.Path);
+        Creations.End(creation.Branch);
+    }
+
+    private static bool SameFolder(string a, string b) =>
+        string.Equals(Path.TrimEndingDirectorySeparator(a), Path.TrimEndingDirectorySeparator(b), StringComparison.Ordinal);
 
     private async Task CheckBranchNameAsync(string branch, string directory, CancellationToken cancellationToken)
     {

@@ -140,4 +140,31 @@ public class GroveConfigLoaderTests
         Assert.Throws<ArgumentNullException>(() => GroveConfigLoader.Parse(null!));
         Assert.Throws<ArgumentException>(() => GroveConfigLoader.LoadFromWorktree(""));
     }
+
+    [Fact]
+    public void LoadFromWorktree_FileChangedBrokenAndFixed_EachReadSeesTheFileAsItIsNow()
+    {
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, "grove.json");
+        File.WriteAllText(path, """{ "gateway": { "port": 9001 } }""");
+        var first = GroveConfigLoader.LoadFromWorktree(folder.Path);
+        var again = GroveConfigLoader.LoadFromWorktree(folder.Path);
+        File.WriteAllText(path, """{ "gateway": { "port": 9002 }, "ports": { "base": 5000 } }""");
+        var changed = GroveConfigLoader.LoadFromWorktree(folder.Path);
+        File.WriteAllText(path, """{ "gateway": { "port": "x" } }""");
+        var broken = Assert.Throws<ConfigException>(() => GroveConfigLoader.LoadFromWorktree(folder.Path));
+        var stillBroken = Assert.Throws<ConfigException>(() => GroveConfigLoader.LoadFromWorktree(folder.Path));
+        File.WriteAllText(path, """{ "gateway": { "port": 9003 } }""");
+        var fixedAgain = GroveConfigLoader.LoadFromWorktree(folder.Path);
+        File.Delete(path);
+        var gone = GroveConfigLoader.LoadFromWorktree(folder.Path);
+
+        Assert.Equal(9001, first.GatewayPort);
+        Assert.Same(first, again); // unchanged: not parsed again
+        Assert.Equal((9002, 5000), (changed.GatewayPort, changed.Ports.Base));
+        Assert.Contains("gateway.port", broken.Message, StringComparison.Ordinal);
+        Assert.Equal(broken.Message, stillBroken.Message);
+        Assert.Equal(9003, fixedAgain.GatewayPort);
+        Assert.Same(GroveConfig.Default, gone);
+    }
 }

@@ -288,6 +288,31 @@ public class GroveHostTests
         }
     }
 
+    [Fact]
+    public async Task Snapshots_DatabaseStateReadyOrFailedWithTheReason()
+    {
+        using var repo = AppRepository.Create();
+        AddSqliteDatabase(repo);
+        var broken = repo.AddWorktree("feature/db-down");
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(broken, "grove.json")))!;
+        config["database"] = new JsonObject { ["provider"] = "postgres", ["name"] = "app", ["seed"] = "seed.sql", ["connectionString"] = "Host=127.0.0.1;Port=1;Username=u;Password=p;Timeout=3" };
+        File.WriteAllText(Path.Combine(broken, "grove.json"), config.ToJsonString());
+        repo.Git(broken, "commit", "-qam", "a database server that is down");
+        await using var host = await OpenAsync(repo);
+        var before = await host.SnapshotAsync(Within(Bounded.Git));
+        await host.StartAsync(null, Within(Bounded.Process));
+
+        var settled = await host.WaitForAsync(s => Running(s, "main") && s.Find("feature/db-down")!.State == WorktreeState.Failed, Within(Healthy));
+
+        Assert.All(before.Worktrees, w => Assert.Null(w.Database)); // not started: the host's snapshot before any database step
+        Assert.Equal(WorktreeDatabase.Ready, settled.Find("main")!.Database!.State);
+        var failed = settled.Find("feature/db-down")!.Database!;
+        Assert.Equal(WorktreeDatabase.Failed, failed.State);
+        Assert.Contains("127.0.0.1:1", failed.Reason, StringComparison.Ordinal);
+        Assert.Equal("postgres", failed.Provider);
+        Assert.DoesNotContain("Password=p", failed.Connection, StringComparison.Ordinal);
+    }
+
     private static void AddSqliteDatabase(TestRepository repo)
     {
         var path = Path.Combine(repo.Primary, "grove.json");

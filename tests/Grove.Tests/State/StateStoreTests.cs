@@ -94,7 +94,7 @@ public class StateStoreTests
             using var command = connection.CreateCommand();
             command.CommandText = """
                 DROP TABLE databases; DROP TABLE database_servers;
-                ALTER TABLE supervisor DROP COLUMN gateway_port; ALTER TABLE supervisor DROP COLUMN front_end;
+                ALTER TABLE supervisor DROP COLUMN gateway_port; ALTER TABLE supervisor DROP COLUMN front_end; DROP TABLE creations;
                 CREATE TABLE commands (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL, verb TEXT NOT NULL, requested_at INTEGER NOT NULL, done_at INTEGER, result TEXT);
                 PRAGMA user_version = 2;
                 """;

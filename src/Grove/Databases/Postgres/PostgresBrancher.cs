@@ -301,6 +301,7 @@ internal sealed class PostgresBrancher(PostgresServer server, OwnershipStore own
             ownership.Remove(Provider, Server.Key, final);
         }
 
+        Processes.CrashPoint.Reach(Processes.CrashPoint.BeforeRename);
         await RenameAsync(connection, temporary, final, cancellationToken).ConfigureAwait(false);
         ownership.Complete(Provider, Server.Key, temporary);
     }
