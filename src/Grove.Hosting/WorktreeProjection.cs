@@ -71,8 +71,13 @@ internal static class WorktreeProjection
 
         if (w.Database is { } database)
         {
-            properties.Add(Property("grove.database", "Database", $"{database.Provider}: {database.Name}", highlighted: true));
+            var state = database.State == WorktreeDatabase.Ready ? string.Empty : $" ({database.State})";
+            properties.Add(Property("grove.database", "Database", $"{database.Provider}: {database.Name}{state}", highlighted: true));
             properties.Add(Property("grove.database.connection", "Database connection", database.Connection));
+            if (database.Reason is not null)
+            {
+                properties.Add(Property("grove.database.reason", "Database problem", database.Reason, highlighted: true));
+            }
         }
 
         if (w.Step is { } step)
