@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
@@ -21,9 +20,6 @@ public static class ServiceDefaultsExtensions
     public const string HealthPath = "/health";
     public const string AlivePath = "/alive";
     private const string LiveTag = "live";
-
-    private static readonly string[] ActivitySources = ["Microsoft.AspNetCore", "System.Net.Http"];
-    private static readonly string[] Meters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime"];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -48,29 +44,29 @@ public static class ServiceDefaultsExtensions
 
     private static void AddOpenTelemetry(IHostApplicationBuilder builder)
     {
-        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
-        void Describe(ResourceBuilder resource) => resource.AddService(serviceName);
-
+        // OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES (service.instance.id) and the OTLP exporter's
+        // variables are read by the SDK itself: the dashboard files the telemetry under that name.
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
-            logging.SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(serviceName));
-            logging.AddOtlpExporter();
         });
 
-        // Built with the core SDK and owned by the container, which disposes (and so flushes) them.
-        var tracing = Sdk.CreateTracerProviderBuilder()
-            .ConfigureResource(Describe)
-            .AddSource([.. ActivitySources, builder.Environment.ApplicationName])
-            .AddOtlpExporter()
-            .Build();
-        var metrics = Sdk.CreateMeterProviderBuilder()
-            .ConfigureResource(Describe)
-            .AddMeter([.. Meters, builder.Environment.ApplicationName])
-            .AddOtlpExporter()
-            .Build();
-        builder.Services.AddSingleton(tracing);
-        builder.Services.AddSingleton(metrics);
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeMeter()
+                .AddMeter(builder.Environment.ApplicationName))
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
+                .AddAspNetCoreInstrumentation(options =>
+                    // Health probes (every 50 ms while starting, then every second) would bury the app's own traces.
+                    options.Filter = context => !context.Request.Path.StartsWithSegments(HealthPath) && !context.Request.Path.StartsWithSegments(AlivePath))
+                .AddHttpClientInstrumentation())
+            .UseOtlpExporter();
     }
+
+    /// <summary>The runtime's own meter (GC, thread pool, exceptions), built into .NET 9 and later.</summary>
+    private static MeterProviderBuilder AddRuntimeMeter(this MeterProviderBuilder metrics) => metrics.AddMeter("System.Runtime");
 }

@@ -117,6 +117,19 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     }
 
     /// <summary>
+    /// Throws the error <see cref="StartAsync"/> would (another front end runs this repository's
+    /// apps, named with its gateway) without starting anything: for a front end that starts its
+    /// gateway first, before the gateway fails on the port the running one holds.
+    /// </summary>
+    public void ThrowIfAnotherRuns()
+    {
+        if (RunningFrontEnd() is { } running)
+        {
+            throw RunStore.AlreadyRunning(running);
+        }
+    }
+
+    /// <summary>
     /// The worktrees now: this host's own snapshot while it runs the apps; otherwise a fresh read,
     /// with all the front end that runs them recorded (state, step, start time, database), so
     /// every process shows what that front end published. Without one, every app is stopped and

@@ -1,0 +1,2 @@
+// Grove (its engine and so the AppHost integration) runs on Linux.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
