@@ -123,7 +123,7 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     /// </summary>
     public void ThrowIfAnotherRuns()
     {
-        if (RunningFrontEnd() is { } running)
+        if (Runs.LiveSupervisor() is { } running)
         {
             throw RunStore.AlreadyRunning(running);
         }
