@@ -46,8 +46,8 @@ public sealed class WorktreeRowTests(AppHostFixture fixture)
         await Rows.WaitAsync(fixture.App, "added", r => !r.Snapshot.IsHidden, TimeSpan.FromSeconds(10));
         var appeared = clock.Elapsed;
         Assert.True(appeared < TimeSpan.FromSeconds(2), $"the new worktree's row appeared after {appeared.TotalMilliseconds:F0} ms");
-        // Not waited for: its app running. The engine may see the worktree before git has checked
-        // out its grove.json, and then waits for a command ("no app configured"): reported to the engine.
+        // Its app runs too (a worktree seen before git wrote its grove.json is tried again once it is there).
+        await Rows.WaitAsync(fixture.App, "added", r => r.State == "Running", TimeSpan.FromSeconds(90));
 
         fixture.Repository.Git(fixture.Repository.Primary, "worktree", "remove", "--force", folder);
         var removed = await Rows.WaitAsync(fixture.App, "added", r => r.Snapshot.IsHidden, TimeSpan.FromSeconds(30));

@@ -154,7 +154,15 @@ internal sealed class WorktreeRunner : IAsyncDisposable
                         break;
                     case RunOutcome.Idle idle:
                         Set(WorktreeState.Stopped, idle.Reason);
-                        wanted = Apply(await _commands.Reader.ReadAsync(cancellationToken).ConfigureAwait(false));
+                        if (await WaitForCommandOrNewConfigAsync(cancellationToken).ConfigureAwait(false) is { } asked)
+                        {
+                            wanted = Apply(asked);
+                        }
+                        else
+                        {
+                            Log.Write("grove", $"{GroveConfig.FileName} changed: trying again");
+                        }
+
                         break;
                 }
             }
@@ -376,7 +384,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
     {
         if (inputs is null)
         {
-            return await _commands.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return await WaitForCommandOrNewConfigAsync(cancellationToken).ConfigureAwait(false);
         }
 
         GroveConfig config;
@@ -401,6 +409,33 @@ internal sealed class WorktreeRunner : IAsyncDisposable
                 return null;
             }
         }
+    }
+
+    /// <summary>
+    /// Waits for a command, or (null) for the worktree's grove.json to change: a worktree seen
+    /// before git finished writing its files, or a config fixed by hand, is tried again by itself.
+    /// </summary>
+    private async Task<WorktreeCommand?> WaitForCommandOrNewConfigAsync(CancellationToken cancellationToken)
+    {
+        var seen = ConfigStamp();
+        while (true)
+        {
+            if (await WaitForCommandAsync(InputsCheckInterval, cancellationToken).ConfigureAwait(false) is { } command)
+            {
+                return command;
+            }
+
+            if (ConfigStamp() != seen)
+            {
+                return null;
+            }
+        }
+    }
+
+    private (bool Exists, DateTime Written, long Length) ConfigStamp()
+    {
+        var file = new FileInfo(Path.Combine(Worktree.Path, GroveConfig.FileName));
+        return file.Exists ? (true, file.LastWriteTimeUtc, file.Length) : (false, default, 0);
     }
 
     private async Task<WorktreeCommand?> WaitForCommandAsync(TimeSpan delay, CancellationToken cancellationToken)

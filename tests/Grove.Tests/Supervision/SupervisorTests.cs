@@ -275,4 +275,30 @@ public class SupervisorTests
             await Task.Delay(50, TestContext.Current.CancellationToken);
         }
     }
+
+    [Fact]
+    public async Task Up_GroveJsonMissingOrBrokenThenWritten_StartsByItself()
+    {
+        using var repo = AppRepository.Create();
+        var missing = repo.AddWorktree("feature/missing");
+        var broken = repo.AddWorktree("feature/broken");
+        var good = File.ReadAllText(Path.Combine(missing, "grove.json"));
+        File.Delete(Path.Combine(missing, "grove.json")); // as when the watcher sees a worktree before git wrote its files
+        File.WriteAllText(Path.Combine(broken, "grove.json"), "{ \"app\": ");
+        await using var supervisor = new Supervisor(repo.Catalog(), Fast);
+        await supervisor.StartAsync(Within(Bounded.Process));
+        var waiting = await supervisor.WaitForAsync(
+            s => s.Find("feature/missing")!.State == WorktreeState.Stopped && s.Find("feature/broken")!.State == WorktreeState.Failed,
+            Within(Healthy));
+
+        File.WriteAllText(Path.Combine(missing, "grove.json"), good);
+        File.WriteAllText(Path.Combine(broken, "grove.json"), good);
+        var running = await supervisor.WaitForAsync(
+            s => s.Find("feature/missing")!.State == WorktreeState.Running && s.Find("feature/broken")!.State == WorktreeState.Running,
+            Within(Healthy));
+
+        Assert.Contains("no app configured", waiting.Find("feature/missing")!.StateReason, StringComparison.Ordinal);
+        Assert.Contains("grove.json", waiting.Find("feature/broken")!.StateReason, StringComparison.Ordinal);
+        Assert.Equal(3, running.Worktrees.Count(w => w.State == WorktreeState.Running));
+    }
 }
