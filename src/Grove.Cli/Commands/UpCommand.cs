@@ -52,6 +52,7 @@ internal static class UpCommand
                 // reconcile, the gateway's) on standard error; each app's lines are in its log.
                 using var loggers = LoggerFactory.Create(logging => logging
                     .SetMinimumLevel(LogLevel.Warning)
+                    .AddFilter("Microsoft", LogLevel.None) // Kestrel's own: a taken port is reported as Grove's error with its fix
                     .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss "; })
                     .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
 

@@ -65,6 +65,23 @@ public class LocalServerTests
     }
 
     [Fact]
+    public async Task Dispose_ServerLeftRunningByAKilledGrove_StoppedByTheNextOneThatUsedIt()
+    {
+        await using var db = DatabaseRepository.Create(DatabaseProvider.Postgres);
+        var worktree = await db.WorktreeAsync("feature/orphan");
+        var orphans = new LocalPostgresServer(new Grove.State.StateStore(db.Repo.CommonGitDirectory));
+        await orphans.EnsureRunningAsync(null, Token); // started, and its starter gone without stopping it (no user holds it)
+
+        var branch = await db.Manager.EnsureBranchAsync(worktree, db.Config, null, Token);
+        var runningWhileUsed = db.Manager.LocalServer.RunsNow();
+        await db.Manager.DisposeAsync();
+
+        Assert.True(runningWhileUsed);
+        Assert.False(db.Manager.LocalServer.RunsNow(), "the server a killed grove left running is still running");
+        Assert.False(await Reachable(branch.AppConnectionString()));
+    }
+
+    [Fact]
     public async Task GivenServer_DownThenBack_ClearErrorThenRecoveryNothingLost()
     {
         await using var server = new PostgresFixture();

@@ -148,6 +148,20 @@ internal sealed class LocalPostgresServer
         await account.GiveAsync(path, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Whether the server runs now: <c>postmaster.pid</c> names a live process.</summary>
+    public bool RunsNow()
+    {
+        try
+        {
+            var lines = File.ReadAllLines(Path.Combine(DataFolder, "postmaster.pid"));
+            return lines.Length > 0 && int.TryParse(lines[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && Directory.Exists($"/proc/{pid}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The port in <c>postmaster.pid</c> (its fourth line) when a server seems to run.</summary>
     private int? ReadRunningPort()
     {

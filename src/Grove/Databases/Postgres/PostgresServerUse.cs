@@ -37,9 +37,21 @@ internal sealed class PostgresServerUse(LocalPostgresServer local, string stateF
             return PostgresServer.Given(given);
         }
 
-        _users ??= await FileLock.AcquireAsync(UsersLock, exclusive: false, LockLimit, progress, cancellationToken).ConfigureAwait(false);
+        var adopted = false;
+        if (_users is null)
+        {
+            // No other grove process uses the server, yet it may run: a grove killed (SIGKILL)
+            // while it used it left it running. This one then stops it when done, as its starter would have.
+            using (var alone = FileLock.TryAcquire(UsersLock, exclusive: true))
+            {
+                adopted = alone is not null && local.RunsNow();
+            }
+
+            _users = await FileLock.AcquireAsync(UsersLock, exclusive: false, LockLimit, progress, cancellationToken).ConfigureAwait(false);
+        }
+
         var (running, started) = await local.EnsureRunningAsync(progress, cancellationToken).ConfigureAwait(false);
-        _started |= started;
+        _started |= started || adopted;
         _localInUse = new DatabaseServerInfo(
             $"127.0.0.1:{new Npgsql.NpgsqlConnectionStringBuilder(running.Base).Port.ToString(CultureInfo.InvariantCulture)}",
             local.DataFolder);
