@@ -192,6 +192,13 @@ internal sealed class WorktreeRunner : IAsyncDisposable
     /// <summary>Prepares and starts the app once, and supervises it until it exits or a command comes.</summary>
     private async Task<RunOutcome> RunOnceAsync(int crashes, CancellationToken cancellationToken)
     {
+        // A worktree is often seen the moment 'git worktree add' registers it, before its files are
+        // checked out: give its grove.json a moment to appear before calling it "no app configured".
+        for (var waited = 0; waited < 20 && !File.Exists(Path.Combine(Worktree.Path, GroveConfig.FileName)); waited++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), _time, cancellationToken).ConfigureAwait(false);
+        }
+
         GroveConfig config;
         try
         {
