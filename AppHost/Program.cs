@@ -10,7 +10,9 @@ var repository = builder.Configuration["repo"] is { Length: > 0 } repo ? Path.Ge
 var grove = builder.AddGrove("grove", repository);
 if (builder.Configuration["gateway-port"] is { Length: > 0 } gatewayPort)
 {
-    grove.WithGatewayPort(int.Parse(gatewayPort, CultureInfo.InvariantCulture));
+    grove.WithGatewayPort(int.TryParse(gatewayPort, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536
+        ? port
+        : throw new ArgumentException($"--gateway-port {gatewayPort} is not a port: pass a number from 1 to 65535"));
 }
 
 builder.Build().Run();

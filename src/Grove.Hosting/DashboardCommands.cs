@@ -26,12 +26,15 @@ internal static class DashboardCommands
         Add(resource, Restart, "Restart", "Stop the app and start it again", "ArrowCounterclockwise", highlighted: true,
             w => Fits(WorktreeCommand.Restart, w) && w.State is not (WorktreeState.Stopped or WorktreeState.Stopping),
             ct => host.ExecuteAsync(resource.Slug, WorktreeCommand.Restart, waitForEffect: true, ct));
+        // As Aspire's own resources: Stop shows while the app runs, Start while it does not.
         Add(resource, Stop, "Stop", "Stop the app (it stays stopped until started)", "Stop", highlighted: true,
             w => Fits(WorktreeCommand.Stop, w) && w.State != WorktreeState.Stopping,
-            ct => host.ExecuteAsync(resource.Slug, WorktreeCommand.Stop, waitForEffect: true, ct));
+            ct => host.ExecuteAsync(resource.Slug, WorktreeCommand.Stop, waitForEffect: true, ct),
+            visible: w => !Fits(WorktreeCommand.Start, w));
         Add(resource, Start, "Start", "Start the app", "Play", highlighted: true,
             w => Fits(WorktreeCommand.Start, w),
-            ct => host.ExecuteAsync(resource.Slug, WorktreeCommand.Start, waitForEffect: true, ct));
+            ct => host.ExecuteAsync(resource.Slug, WorktreeCommand.Start, waitForEffect: true, ct),
+            visible: w => Fits(WorktreeCommand.Start, w));
         Add(resource, Reinstall, "Reinstall", "Stop the app, install its dependencies afresh and start it", "ArrowDownload", highlighted: false,
             w => Fits(WorktreeCommand.Reinstall, w) && w.State is not (WorktreeState.Stopping or WorktreeState.Installing),
             ct => host.ExecuteAsync(resource.Slug, WorktreeCommand.Reinstall, waitForEffect: true, ct));
@@ -80,7 +83,7 @@ internal static class DashboardCommands
         try
         {
             var result = await execute(cancellationToken).ConfigureAwait(false);
-            return result.Succeeded ? CommandResults.Success(result.Message) : CommandResults.Failure(Describe(result.Message, result.Fix));
+            return result.Succeeded ? CommandResults.Success(result.Message) : CommandResults.Failure(Describe(result.Message, ForTheDashboard(result.Fix)));
         }
         catch (GroveException e)
         {
@@ -94,6 +97,10 @@ internal static class DashboardCommands
 
     /// <summary>The engine's own rule (<see cref="WorktreeCommands.WhyNot"/>): the dashboard greys out what the host would refuse.</summary>
     private static bool Fits(WorktreeCommand command, WorktreeSnapshot worktree) => command.WhyNot(worktree) is null;
+
+    /// <summary>A fix line written for the CLI, said as the dashboard offers it (it has no --force).</summary>
+    private static string? ForTheDashboard(string? fix) =>
+        fix?.Replace(", or pass --force to discard them", " (the dashboard never discards work: 'grove rm --force' does)", StringComparison.Ordinal);
 
     private static string Describe(string message, string? fix) => fix is null ? message : $"{message}. Fix: {fix}";
 }

@@ -10,11 +10,12 @@ namespace Grove.Dashboard;
 internal sealed class GroveRuntimes(IServiceProvider services) : IHostedService, IAsyncDisposable
 {
     private readonly List<RepositoryRuntime> _running = [];
+    private readonly RowNames _names = new();
 
     public void Start(GroveRepositoryResource repository)
     {
         ArgumentNullException.ThrowIfNull(repository);
-        var runtime = new RepositoryRuntime(repository, services);
+        var runtime = new RepositoryRuntime(repository, services, _names);
         lock (_running)
         {
             _running.Add(runtime);

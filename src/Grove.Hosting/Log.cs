@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worktree {Slug} is gone: its row {Resource} is hidden")]
     public static partial void RowHidden(ILogger logger, string slug, string resource);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The dashboard rows of {Repository} could not be brought up to date (the apps run on; the next change tries again)")]
+    public static partial void RowsFailed(ILogger logger, string repository, Exception exception);
 }

@@ -31,8 +31,11 @@ internal sealed class RepositoryRuntime : IAsyncDisposable
     private GatewayServer? _gateway;
     private WorktreeRows? _rows;
 
-    public RepositoryRuntime(GroveRepositoryResource repository, IServiceProvider services)
+    private readonly RowNames _names;
+
+    public RepositoryRuntime(GroveRepositoryResource repository, IServiceProvider services, RowNames names)
     {
+        _names = names;
         _repository = repository;
         _services = services;
         _notifications = services.GetRequiredService<ResourceNotificationService>();
@@ -94,7 +97,12 @@ internal sealed class RepositoryRuntime : IAsyncDisposable
                 LoggerFactory = _services.GetRequiredService<ILoggerFactory>(),
                 Time = TimeProvider.System,
             }, cancellationToken).ConfigureAwait(false);
-            _rows = new WorktreeRows(_repository, _host, _notifications, _logs, _console, reserved);
+            _rows = new WorktreeRows(_repository, _host, _notifications, _logs, _console, reserved, _names);
+            var root = _host.Location.CurrentWorktree ?? _host.Location.CommonGitDirectory; // the repository, not the folder it was named by
+            await _notifications.PublishUpdateAsync(_repository, s => s with
+            {
+                Properties = s.Properties.RemoveAll(p => p.Name == CustomResourceKnownProperties.Source).Add(new(CustomResourceKnownProperties.Source, root)),
+            }).ConfigureAwait(false);
 
             // The gateway first, as grove up does: a taken gateway port fails before any app starts;
             // but not when another AppHost or grove up runs the repository (its gateway holds the port).
@@ -104,8 +112,8 @@ internal sealed class RepositoryRuntime : IAsyncDisposable
             _gateway = await GatewayServer.StartAsync(_host, gatewayOptions, cancellationToken).ConfigureAwait(false);
             await PublishGatewayAsync(_gateway.Url).ConfigureAwait(false);
             var started = await _host.StartAsync(_gateway.Port, cancellationToken).ConfigureAwait(false);
-            Log.Started(_logger, started.Worktrees.Length, _repository.RepositoryPath, _gateway.Url);
-            Log.Started(_console, started.Worktrees.Length, _repository.RepositoryPath, _gateway.Url);
+            Log.Started(_logger, started.Worktrees.Length, root, _gateway.Url);
+            Log.Started(_console, started.Worktrees.Length, root, _gateway.Url);
 
             var first = true;
             string? configError = null;
@@ -118,8 +126,16 @@ internal sealed class RepositoryRuntime : IAsyncDisposable
                     first = false;
                 }
 
-                await _databaseServer.ApplyAsync(snapshot.DatabaseServer).ConfigureAwait(false);
-                await _rows.ApplyAsync(snapshot, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await _databaseServer.ApplyAsync(snapshot.DatabaseServer).ConfigureAwait(false);
+                    await _rows.ApplyAsync(snapshot, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+                {
+                    // The apps keep running: the rows are brought up to date with the next snapshot.
+                    Log.RowsFailed(_console, _repository.RepositoryPath, e);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -19,11 +19,13 @@ internal sealed class WorktreeRows : IAsyncDisposable
     private readonly ResourceLoggerService _logs;
     private readonly ILogger _console;
     private readonly ISet<string> _reservedNames;
+    private readonly RowNames _names;
     private readonly Dictionary<string, WorktreeResource> _bySlug = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WorktreeLogPump> _pumps = new(StringComparer.Ordinal);
 
-    public WorktreeRows(GroveRepositoryResource repository, GroveHost host, ResourceNotificationService notifications, ResourceLoggerService logs, ILogger console, ISet<string> reservedNames)
+    public WorktreeRows(GroveRepositoryResource repository, GroveHost host, ResourceNotificationService notifications, ResourceLoggerService logs, ILogger console, ISet<string> reservedNames, RowNames names)
     {
+        _names = names;
         _repository = repository;
         _host = host;
         _notifications = notifications;
@@ -32,14 +34,17 @@ internal sealed class WorktreeRows : IAsyncDisposable
         _reservedNames = reservedNames;
     }
 
-    /// <summary>The row name for a slug: the slug itself, unless another resource of the app has that name.</summary>
+    /// <summary>
+    /// The row name for a slug: the slug itself, unless another resource of the app has that name
+    /// (a resource of the model, or a worktree row of another repository in this AppHost): then
+    /// prefixed with the repository's name. The same slug always gets the same name.
+    /// </summary>
     public string NameFor(string slug)
     {
         lock (_bySlug)
         {
             return _bySlug.TryGetValue(slug, out var known) ? known.Name
-                : _reservedNames.Contains(slug) ? $"{_repository.Name}-{slug}"
-                : slug;
+                : _names.Claim(_repository.Name, slug, _reservedNames);
         }
     }
 
