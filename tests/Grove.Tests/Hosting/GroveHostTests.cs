@@ -90,6 +90,7 @@ public class GroveHostTests
         await stop.CancelAsync();
         await watching;
         delays.Sort();
+        TestContext.Current.TestOutputHelper?.WriteLine($"a state change reached the reading subscriber after {string.Join(", ", delays.Select(d => $"{d.TotalMilliseconds:0.0} ms"))} (sorted)");
         Assert.True(delays[delays.Count / 2] < TimeSpan.FromMilliseconds(100), $"a state change reached the reading subscriber after {string.Join(", ", delays.Select(d => $"{d.TotalMilliseconds:0.0} ms"))}");
     }
 
