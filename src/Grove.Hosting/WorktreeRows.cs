@@ -57,6 +57,11 @@ internal sealed class WorktreeRows : IAsyncDisposable
             present.Add(worktree.Slug);
             var resource = RowFor(worktree.Slug);
             var appeared = resource.Latest is null;
+            if (!appeared && resource.Latest == worktree)
+            {
+                continue; // unchanged: another worktree changed (the dashboard gets no needless update)
+            }
+
             resource.Latest = worktree;
             if (appeared)
             {
