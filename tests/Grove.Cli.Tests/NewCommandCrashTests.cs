@@ -74,11 +74,49 @@ public class NewCommandCrashTests(PostgresFixture postgres)
             (await postgres.DatabasesAsync(name)).Order(StringComparer.Ordinal)); // the foreign ones untouched
     }
 
-    /// <summary>Runs <c>grove new feat/y</c>, which kills itself at <paramref name="point"/>; true when it did.</summary>
-    private static async Task<bool> RunKilledAtAsync(string directory, string point)
+    [Fact]
+    public async Task New_ResumedAfterTheUserWorkedInItsWorktree_NeverDeletesTheWork()
+    {
+        using var repo = DatabaseCommandTests.Configure(TestRepository.Create(), Database(out var name));
+        Assert.True(await RunKilledAtAsync(repo.Primary, CrashPoint.AfterWorktreeAdd, "feat/b"));
+        var folder = Path.Combine(repo.Root, "repo-feat-b");
+        File.WriteAllText(Path.Combine(folder, "important.txt"), "work");
+        repo.Git(folder, "add", "important.txt");
+        repo.Git(folder, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "my work");
+        File.WriteAllText(Path.Combine(folder, "notes.txt"), "not committed");
+        await postgres.ExecuteAsync(null, $"CREATE DATABASE \"{name}_feat-b\";"); // the resumed database step fails
+
+        var resumed = await GroveCli.RunAsync(repo.Primary, "new", "feat/b");
+
+        Assert.Equal(1, resumed.ExitCode);
+        Assert.Contains("has work in it now", resumed.StandardError, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(folder, "notes.txt")));
+        Assert.Contains("my work", repo.Git(repo.Primary, "log", "-1", "--format=%s", "feat/b"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task New_AfterAnInterruptedRunsWorktreeWasRemovedWithItsWorkCommitted_OpensTheBranchWithTheWork()
+    {
+        using var repo = DatabaseCommandTests.Configure(TestRepository.Create(), Database(out _));
+        Assert.True(await RunKilledAtAsync(repo.Primary, CrashPoint.AfterWorktreeAdd, "feat/c"));
+        var folder = Path.Combine(repo.Root, "repo-feat-c");
+        File.WriteAllText(Path.Combine(folder, "f"), "work");
+        repo.Git(folder, "add", "f");
+        repo.Git(folder, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "my work");
+        await GroveCli.SucceedAsync(repo.Primary, "rm", "feat/c");
+
+        var again = await GroveCli.RunAsync(repo.Primary, "new", "feat/c");
+
+        Assert.True(again.Succeeded, again.StandardError);
+        Assert.Contains("my work", repo.Git(repo.Primary, "log", "-1", "--format=%s", "feat/c"), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(folder, "f")));
+    }
+
+    /// <summary>Runs <c>grove new &lt;branch&gt;</c>, which kills itself at <paramref name="point"/>; true when it did.</summary>
+    private static async Task<bool> RunKilledAtAsync(string directory, string point, string branch = "feat/y")
     {
         var result = await ProcessRunner.RunAsync(
-            new ProcessSpec("dotnet", [Path.Combine(AppContext.BaseDirectory, "grove.dll"), "new", "feat/y"], directory)
+            new ProcessSpec("dotnet", [Path.Combine(AppContext.BaseDirectory, "grove.dll"), "new", branch], directory)
             {
                 Environment = new Dictionary<string, string?> { [CrashPoint.Variable] = point },
             },

@@ -52,7 +52,7 @@ internal sealed class WorktreeCreation(GroveHost host)
         if (config.Database is not { } settings)
         {
             creator.Creations.End(request.Branch);
-            return CommandResult.Done($"created {created.Path}", created);
+            return CommandResult.Done($"{(resumed is null ? "created" : "finished the interrupted creation of")} {created.Path}", created);
         }
 
         try
@@ -71,6 +71,11 @@ internal sealed class WorktreeCreation(GroveHost host)
         catch (GroveException ex)
         {
             return await UndoAsync(creator, created, request.Branch, ex, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            creator.Creations.GiveUp(request.Branch); // cancelled, or an unexpected error: a later 'grove new' of the branch resumes it
+            throw;
         }
     }
 
@@ -101,7 +106,9 @@ internal sealed class WorktreeCreation(GroveHost host)
             return made;
         }
 
-        progress?.Report($"a 'grove new {branch}' started at {interrupted.StartedAt.ToLocalTime():HH:mm:ss} died before its worktree was made: undoing what it left");
+        progress?.Report(interrupted.Head is null
+            ? $"a 'grove new {branch}' started at {interrupted.StartedAt.ToLocalTime():HH:mm:ss} died before its worktree was made: undoing what it left"
+            : $"a 'grove new {branch}' started at {interrupted.StartedAt.ToLocalTime():HH:mm:ss} did not finish, and its worktree is gone: making it afresh");
         await creator.UndoAsync(interrupted, cancellationToken).ConfigureAwait(false);
         return null;
     }

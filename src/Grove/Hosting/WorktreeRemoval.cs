@@ -50,6 +50,13 @@ internal sealed class WorktreeRemoval(GroveHost host)
             return CommandResult.Failed(ex.Message, ex.Fix);
         }
 
+        var creations = new CreationStore(host.Catalog.Store);
+        if (removed.Branch is { } branch && creations.Find(branch) is { } interrupted
+            && string.Equals(Path.TrimEndingDirectorySeparator(interrupted.Path), Path.TrimEndingDirectorySeparator(removed.Path), StringComparison.Ordinal))
+        {
+            creations.End(branch); // an interrupted 'grove new' of this worktree: nothing of it is left to finish
+        }
+
         if (!host.IsStarted && host.Runs.LiveSupervisor() is null)
         {
             host.ForgetLog(removed.Slug); // otherwise the front end that runs the apps drops it once it has stopped the app

@@ -95,6 +95,11 @@ internal sealed class StateStore
         """
         ALTER TABLE runs ADD COLUMN details TEXT;
         """,
+        // 8 (issue 15): the commit a new worktree's branch pointed at, so undoing a 'grove new' never
+        // deletes a branch that has moved on (work committed since).
+        """
+        ALTER TABLE creations ADD COLUMN head TEXT;
+        """,
     ];
 
     public static int SchemaVersion => Migrations.Length;

@@ -59,9 +59,10 @@ internal sealed class WorktreeCreator(WorktreeCatalog catalog)
             throw new GroveException($"the folder {folder} already exists and is not empty", "pass --path with another folder, or move that one away");
         }
 
+        // Recorded before git makes anything (a second run of the branch is refused here), then the lease.
+        Creations.Begin(new Creation(branch, folder, BranchCreated: !exists, DateTimeOffset.UtcNow) { Process = Processes.ProcessIdentity.Current });
         var request = new LeaseRequest(folder, branch, IsPrimary: false);
         _catalog.Leases.Assign([request], _catalog.PolicyFor(config) with { FullListing = false });
-        Creations.Begin(new Creation(branch, folder, BranchCreated: !exists, DateTimeOffset.UtcNow) { Process = Processes.ProcessIdentity.Current }); // before git makes anything
         string[] arguments = exists
             ? ["worktree", "add", folder, branch]
             : from is null ? ["worktree", "add", "-b", branch, folder] : ["worktree", "add", "-b", branch, folder, from];
@@ -76,8 +77,14 @@ internal sealed class WorktreeCreator(WorktreeCatalog catalog)
         if (!added.Succeeded)
         {
             _catalog.Leases.Release(folder);
-            Creations.End(branch);
+            Creations.EndMine(branch);
             throw new GroveException($"git could not create the worktree: {added.StandardError.Trim()}", "fix what git reports and run 'grove new' again; nothing was created");
+        }
+
+        var head = await git.TryRunAsync(_catalog.CommonGitDirectory, ["rev-parse", "--verify", "--quiet", $"refs/heads/{branch}"], cancellationToken).ConfigureAwait(false);
+        if (head.Succeeded)
+        {
+            Creations.SetHead(branch, head.StandardOutput.Trim());
         }
 
         var snapshot = await _catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
@@ -89,9 +96,11 @@ internal sealed class WorktreeCreator(WorktreeCatalog catalog)
     internal CreationStore Creations { get; } = new(catalog.Store);
 
     /// <summary>
-    /// Undoes what a <c>grove new</c> run made (recorded in <paramref name="creation"/>): its worktree
-    /// (whatever is in it: the run just made it), the branch when the run created it, its lease.
-    /// A worktree or branch that existed before the run is never touched.
+    /// Undoes what a <c>grove new</c> run made (recorded in <paramref name="creation"/>): its worktree,
+    /// but only while it holds nothing new (its HEAD still the commit it was made at, no changes:
+    /// otherwise an error, and everything is kept); the branch when the run created it, only while it
+    /// still points where it did; an empty folder git left; the lease. A worktree or branch that
+    /// existed before the run, or that has moved on since, is never touched.
     /// </summary>
     internal async Task UndoAsync(Creation creation, CancellationToken cancellationToken)
     {
@@ -99,9 +108,17 @@ internal sealed class WorktreeCreator(WorktreeCatalog catalog)
         var git = _catalog.Git;
         var entries = await _catalog.ListAsync(cancellationToken).ConfigureAwait(false);
         var made = entries.FirstOrDefault(e => SameFolder(e.Path, creation.Path));
-        if (made is not null)
+        if (made is { IsPrunable: false })
         {
-            var removed = await git.TryRunAsync(_catalog.CommonGitDirectory, ["worktree", "remove", "--force", "--force", made.Path], cancellationToken).ConfigureAwait(false);
+            var changes = (await git.TryRunAsync(made.Path, ["status", "--porcelain", "--untracked-files=normal"], cancellationToken).ConfigureAwait(false)).StandardOutput;
+            if (creation.Head is null || made.Head != creation.Head || changes.Length > 0)
+            {
+                throw new GroveException(
+                    $"the worktree {made.Path}, which an interrupted 'grove new {creation.Branch}' made, has work in it now (commits or changes), so Grove keeps it",
+                    $"use it as it is (give it its database with 'grove db reset {creation.Branch}'), or remove it yourself with 'grove rm {made.Path}'");
+            }
+
+            var removed = await git.TryRunAsync(_catalog.CommonGitDirectory, ["worktree", "remove", "--force", made.Path], cancellationToken).ConfigureAwait(false);
             if (!removed.Succeeded)
             {
                 throw new GroveException(
@@ -109,14 +126,15 @@ internal sealed class WorktreeCreator(WorktreeCatalog catalog)
                     $"remove it with 'git worktree remove --force {made.Path}'");
             }
         }
-        else if (Directory.Exists(creation.Path) && entries.All(e => !SameFolder(e.Path, creation.Path)))
+        else if (made is null && Directory.Exists(creation.Path) && !Directory.EnumerateFileSystemEntries(creation.Path).Any())
         {
-            Directory.Delete(creation.Path, recursive: true); // a 'git worktree add' killed before it registered the folder it was filling
+            Directory.Delete(creation.Path); // the empty folder of a 'git worktree add' killed at its start; one with files is left alone
         }
 
-        if (creation.BranchCreated && entries.All(e => e.Branch != creation.Branch || SameFolder(e.Path, creation.Path)))
+        if (creation.BranchCreated && creation.Head is not null && made is not { IsPrunable: true } && entries.All(e => e.Branch != creation.Branch || SameFolder(e.Path, creation.Path)))
         {
-            await git.TryRunAsync(_catalog.CommonGitDirectory, ["branch", "-D", creation.Branch], cancellationToken).ConfigureAwait(false); // absent when git died before making it
+            // Deleted only while it still points at the commit it was made at: a branch with work since is kept.
+            await git.TryRunAsync(_catalog.CommonGitDirectory, ["update-ref", "-d", $"refs/heads/{creation.Branch}", creation.Head], cancellationToken).ConfigureAwait(false);
         }
 
         _catalog.Leases.Release(creation.Path);
