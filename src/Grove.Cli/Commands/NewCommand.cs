@@ -27,14 +27,15 @@ internal static class NewCommand
                 DatabaseFrom = parse.GetValue(dbFrom),
                 StartDirectory = context.StartDirectory,
             };
-            var created = (await host.CreateWorktreeAsync(request, StderrProgress.Instance, cancellationToken).ConfigureAwait(false)).ThrowIfNotDone().Worktree!;
+            var result = (await host.CreateWorktreeAsync(request, StderrProgress.Instance, cancellationToken).ConfigureAwait(false)).ThrowIfNotDone();
+            var created = result.Worktree!;
             if (parse.GetValue(json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(WorktreeJson.From(created), ContractJson.Default.WorktreeJson));
             }
             else
             {
-                Console.Out.WriteLine($"created {created.Path}");
+                Console.Out.WriteLine(result.Message); // "created <path>", or "finished the interrupted creation of <path>"
                 Console.Out.WriteLine($"  slug {created.Slug}  port {created.Port}");
                 Console.Out.WriteLine($"  url  {created.Url}");
                 Console.Out.WriteLine($"  gateway url {created.GatewayUrl}");
