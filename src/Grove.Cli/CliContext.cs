@@ -52,12 +52,6 @@ internal sealed class CliContext
         return await Catalog.LoadRepositoryConfigAsync(entries, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The database settings, or a clear error when grove.json configures none.</summary>
-    public async Task<DatabaseConfig> DatabaseConfigAsync(CancellationToken cancellationToken) =>
-        (await ConfigAsync(null, cancellationToken).ConfigureAwait(false)).Database ?? throw new GroveException(
-            "grove.json configures no database",
-            "add a \"database\" section to grove.json, for example { \"provider\": \"sqlite\", \"name\": \"app\", \"seed\": \"db/seed.sql\" }");
-
     /// <summary>What the supervisor recorded: the front end that runs the apps (if any) and their states.</summary>
     public Supervision.RunStore Runs => new(Catalog.Store);
 
