@@ -79,12 +79,6 @@ internal sealed class CliContext
     /// <summary>The repository's database manager; the caller disposes it (which stops a server it started).</summary>
     public DatabaseManager Databases() => new(Location.CommonGitDirectory);
 
-    /// <summary>The worktree named by slug, branch or folder, or a clear error listing the known slugs.</summary>
-    public static WorktreeSnapshot Find(RepositorySnapshot snapshot, string target) =>
-        snapshot.Find(target) ?? throw new GroveException(
-            $"no worktree is called '{target}'",
-            $"name one by slug, branch or folder; known slugs: {string.Join(", ", snapshot.Worktrees.Select(w => w.Slug))}");
-
     /// <summary>The worktree the command was started in.</summary>
     public WorktreeSnapshot CurrentWorktree(RepositorySnapshot snapshot)
     {
@@ -104,9 +98,7 @@ internal sealed class CliContext
             return CurrentWorktree(snapshot);
         }
 
-        return snapshot.Find(name) ?? throw new GroveException(
-            $"no worktree is called '{name}'",
-            $"name one by slug, branch or folder; known slugs: {string.Join(", ", snapshot.Worktrees.Select(w => w.Slug))}");
+        return Hosting.GroveHost.Resolve(snapshot, name);
     }
 
     private static bool SameFolder(string a, string b) =>

@@ -60,8 +60,7 @@ internal static class DbCommand
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
             await using var host = await context.OpenHostAsync(cancellationToken).ConfigureAwait(false);
-            var worktree = CliContext.Find(await host.SnapshotAsync(cancellationToken).ConfigureAwait(false), parse.GetValue(target)!);
-            var reset = (await host.ResetDatabaseAsync(worktree.Path, StderrProgress.Instance, cancellationToken).ConfigureAwait(false)).ThrowIfNotDone();
+            var reset = (await host.ResetDatabaseAsync(parse.GetValue(target)!, StderrProgress.Instance, cancellationToken).ConfigureAwait(false)).ThrowIfNotDone();
             Console.Out.WriteLine(reset.Message);
             await host.RefillSparesAsync(StderrProgress.Instance, cancellationToken).ConfigureAwait(false);
             return 0;

@@ -43,11 +43,6 @@ internal static class UpCommand
             });
             try
             {
-                if (context.Runs.LiveSupervisor() is { } running)
-                {
-                    throw RunStore.AlreadyRunning(running); // before the gateway tries the port the running one holds
-                }
-
                 // Grove's own warnings and errors (a worktree list that cannot be read, a failed
                 // reconcile, the gateway's) on standard error; each app's lines are in its log.
                 using var loggers = LoggerFactory.Create(logging => logging
@@ -58,6 +53,7 @@ internal static class UpCommand
 
                 // Disposed after the gateway: every app stops, then the database server Grove may have started.
                 await using var host = await context.OpenHostAsync(stop.Token, loggers).ConfigureAwait(false);
+                host.ThrowIfAnotherRuns(); // before the gateway tries the port the running one holds
                 var config = await host.RepositoryConfigAsync(stop.Token).ConfigureAwait(false);
 
                 // The gateway first: a taken gateway port fails before any app starts.
