@@ -211,7 +211,7 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Branch); // an empty or bad name is refused with git's rules
-        return Logged("new", request.Branch, new WorktreeCreation(this).RunAsync(request, progress, cancellationToken));
+        return Logged("new", request.Issue is { } issue ? $"issue #{issue}" : request.Branch, new WorktreeCreation(this).RunAsync(request, progress, cancellationToken));
     }
 
     /// <summary>
@@ -364,6 +364,19 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         (await RepositoryConfigAsync(cancellationToken).ConfigureAwait(false)).Database ?? throw new GroveException(
             "grove.json configures no database",
             "add a \"database\" section to grove.json, for example { \"provider\": \"sqlite\", \"name\": \"app\", \"seed\": \"db/seed.sql\" }");
+
+    /// <summary>Octokit for the repository's GitHub repository; an error naming the fix when there is none.</summary>
+    internal async Task<GitHub.GitHubSession> OpenGitHubAsync(CancellationToken cancellationToken) =>
+        await TryOpenGitHubAsync(cancellationToken).ConfigureAwait(false) ?? throw new GroveException(
+            "Grove does not know this repository's GitHub repository: the origin remote is not on GitHub, and grove.json sets no github.repository",
+            "add the remote ('git remote add origin https://github.com/<owner>/<name>.git'), or set \"github\": { \"repository\": \"<owner>/<name>\" } in grove.json");
+
+    /// <summary>Octokit for the repository's GitHub repository; null when neither the origin remote nor grove.json names one.</summary>
+    internal async Task<GitHub.GitHubSession?> TryOpenGitHubAsync(CancellationToken cancellationToken)
+    {
+        var config = await RepositoryConfigAsync(cancellationToken).ConfigureAwait(false);
+        return await GitHub.GitHubSession.OpenAsync(Catalog.Git, Location.CurrentWorktree ?? Location.CommonGitDirectory, Catalog.Store.Folder, config.GitHub, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>The worktree named by slug, branch or folder, or a clear error listing the known slugs.</summary>
     internal static WorktreeSnapshot Resolve(RepositorySnapshot snapshot, string name) =>
