@@ -6,12 +6,12 @@ internal static class GitHubRepo
     /// <summary>A token that must never show up in any output.</summary>
     public const string Canary = "ghp_CANARY0123456789abcdefCANARY";
 
-    public static TestRepository Create(GitHubServer server, string origin = "https://github.com/octo/repo.git", string extraGitHub = "")
+    public static TestRepository Create(GitHubServer server, string origin = "https://github.com/octo/repo.git", string extraGitHub = "", int pollSeconds = 1, string extraConfig = "")
     {
         var repo = TestRepository.Create();
         repo.Git(repo.Primary, "remote", "add", "origin", origin);
         File.WriteAllText(Path.Combine(repo.Primary, "grove.json"), $$"""
-            { "github": { "apiUrl": "{{server.ApiUrl}}", "pollSeconds": 1{{extraGitHub}} } }
+            { "github": { "apiUrl": "{{server.ApiUrl}}", "pollSeconds": {{pollSeconds}}{{extraGitHub}} }{{extraConfig}} }
             """);
         repo.CommitAll("grove.json for GitHub");
         return repo;

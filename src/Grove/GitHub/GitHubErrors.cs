@@ -33,9 +33,15 @@ internal static class GitHubErrors
     };
 
     /// <summary>The rate limit is spent: when it resets, in UTC.</summary>
-    public static GroveException RateLimited(DateTimeOffset reset) => new(
-        $"GitHub's rate limit is used up until {reset.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC",
-        "wait until then (Grove resumes on its own), or set a token for a higher limit: " + GitHubToken.HowToSet);
+    public static GitHubRateLimitException RateLimited(DateTimeOffset reset) => new(reset);
 
     private static string Clean(string message, GitHubToken? token) => token?.Redact(message) ?? message;
+}
+
+/// <summary>GitHub's rate limit is spent until <see cref="Reset"/>: pollers wait until then rather than fail.</summary>
+internal sealed class GitHubRateLimitException(DateTimeOffset reset) : GroveException(
+    $"GitHub's rate limit is used up until {reset.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC",
+    "wait until then (Grove resumes on its own), or set a token for a higher limit: " + GitHubToken.HowToSet)
+{
+    public DateTimeOffset Reset { get; } = reset;
 }
