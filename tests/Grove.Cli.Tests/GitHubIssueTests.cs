@@ -153,4 +153,26 @@ public class GitHubIssueTests
         Assert.Contains("github.repository", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("git remote add origin", result.StandardError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task NewIssue_NoVariables_TakesTheTokenFromGhAuthToken()
+    {
+        await using var server = await GitHubServer.StartAsync(token: GitHubRepo.Canary);
+        server.RequireToken = true;
+        server.AddIssue(5, "Token from gh");
+        using var repo = GitHubRepo.Create(server);
+        using var bin = new TempFolder("grove-gh");
+        var gh = Path.Combine(bin.Path, "gh");
+        await File.WriteAllTextAsync(gh, $"#!/bin/sh\n[ \"$1 $2 $3 $4\" = 'auth token --hostname github.com' ] && echo {GitHubRepo.Canary}\n", TestContext.Current.CancellationToken);
+        File.SetUnixFileMode(gh, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var environment = GitHubRepo.Token(null);
+        environment["PATH"] = $"{bin.Path}:{Environment.GetEnvironmentVariable("PATH")}";
+
+        var result = await GroveCli.RunWithAsync(environment, repo.Primary, "new", "--issue", "5");
+
+        Assert.True(result.Succeeded, result.StandardError);
+        Assert.NotEmpty(server.Authorizations);
+        Assert.All(server.Authorizations, a => Assert.EndsWith(" " + GitHubRepo.Canary, a, StringComparison.Ordinal));
+        GitHubRepo.AssertNoCanary(result.StandardOutput, result.StandardError);
+    }
 }

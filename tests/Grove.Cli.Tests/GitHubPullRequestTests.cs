@@ -184,6 +184,39 @@ public class GitHubPullRequestTests
         GitHubRepo.AssertNoCanary(environment, installed.StandardOutput, installed.StandardError);
     }
 
+    [Fact]
+    public async Task Up_PollsWithTheTokenButNeverPrintsOrLogsIt()
+    {
+        await using var server = await GitHubServer.StartAsync(token: GitHubRepo.Canary);
+        using var repo = GitHubRepo.Create(server, extraConfig: $$""", "gateway": { "port": {{FreePort.Next()}} }""");
+        AddBranches(repo, server);
+        var output = new List<string>();
+        var spec = new Grove.Processes.ProcessSpec("dotnet", [Path.Combine(AppContext.BaseDirectory, "grove.dll"), "up"], repo.Primary) { Environment = GitHubRepo.Token() };
+        await using (var up = Grove.Processes.ChildProcess.Start(spec, (_, line) => { lock (output) { output.Add(line); } }))
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!server.Requests.Any(r => r.Contains("/check-runs", StringComparison.Ordinal)))
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "grove up did not poll GitHub within 60 s: " + string.Join('\n', output));
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+
+            var listed = await GroveCli.RunWithAsync(GitHubRepo.Token(), repo.Primary, "ls", "--json");
+            Assert.Equal((11, "open", "passing"), PullRequests(listed.StandardOutput)["feature/a"]!.Value);
+            System.Diagnostics.Process.Start("kill", ["-TERM", up.Identity.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+        }
+
+        Assert.All(server.Authorizations, a => Assert.EndsWith(" " + GitHubRepo.Canary, a, StringComparison.Ordinal));
+        lock (output)
+        {
+            GitHubRepo.AssertNoCanary([.. output]);
+        }
+
+        GitHubRepo.AssertNoCanary([.. Directory.GetFiles(Path.Combine(repo.CommonGitDirectory, "grove"), "*", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith(".db", StringComparison.Ordinal) && !f.Contains(".db-", StringComparison.Ordinal)).Select(File.ReadAllText)]);
+    }
+
     /// <summary>Worktrees feature/a..f with pull requests 11 (open, checks passing), 12 (draft, a check running), 13 (merged), 14 (closed), none for e, 16 (open, a check failing); and a PR of a branch no worktree has.</summary>
     private static Dictionary<string, (string Path, string Head)> AddBranches(TestRepository repo, GitHubServer server)
     {
