@@ -404,19 +404,19 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
 
     internal async Task<GitHub.PullRequestBoard?> RefreshBoardAsync(CancellationToken cancellationToken)
     {
+        var entries = await Catalog.ListAsync(cancellationToken).ConfigureAwait(false);
         GroveConfig config;
         try
         {
-            config = await RepositoryConfigAsync(cancellationToken).ConfigureAwait(false);
+            config = await Catalog.LoadRepositoryConfigAsync(entries, cancellationToken).ConfigureAwait(false);
         }
         catch (ConfigException)
         {
             return null; // reported by the commands that need it
         }
 
-        var entries = await Catalog.ListAsync(cancellationToken).ConfigureAwait(false);
         string[] branches = [.. entries.Where(e => !e.IsBare && e.Branch is not null).Select(e => e.Branch!)];
-        return await _pullRequests.RefreshAsync(TryOpenGitHubAsync, config.GitHub, branches, cancellationToken).ConfigureAwait(false);
+        return await _pullRequests.RefreshAsync(token => OpenGitHubAsync(config, token), config.GitHub, branches, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>While the host runs the apps: pull request status every poll interval, and <c>github.pruneMerged</c>.</summary>
@@ -489,11 +489,11 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
             "add the remote ('git remote add origin https://github.com/<owner>/<name>.git'), or set \"github\": { \"repository\": \"<owner>/<name>\" } in grove.json");
 
     /// <summary>Octokit for the repository's GitHub repository; null when neither the origin remote nor grove.json names one.</summary>
-    internal async Task<GitHub.GitHubSession?> TryOpenGitHubAsync(CancellationToken cancellationToken)
-    {
-        var config = await RepositoryConfigAsync(cancellationToken).ConfigureAwait(false);
-        return await GitHub.GitHubSession.OpenAsync(Catalog.Git, Location.CurrentWorktree ?? Location.CommonGitDirectory, Catalog.Store.Folder, config.GitHub, cancellationToken).ConfigureAwait(false);
-    }
+    internal async Task<GitHub.GitHubSession?> TryOpenGitHubAsync(CancellationToken cancellationToken) =>
+        await OpenGitHubAsync(await RepositoryConfigAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    private Task<GitHub.GitHubSession?> OpenGitHubAsync(GroveConfig config, CancellationToken cancellationToken) =>
+        GitHub.GitHubSession.OpenAsync(Catalog.Git, Location.CurrentWorktree ?? Location.CommonGitDirectory, Catalog.Store.Folder, config.GitHub, cancellationToken);
 
     /// <summary>The worktree named by slug, branch or folder, or a clear error listing the known slugs.</summary>
     internal static WorktreeSnapshot Resolve(RepositorySnapshot snapshot, string name) =>
