@@ -37,6 +37,7 @@ public class GitHubIssueTests
         Assert.Contains("export GROVE_ISSUE_URL='https://github.example/octo/repo/issues/42'", env.StandardOutput, StringComparison.Ordinal);
         var file = env.StandardOutput.Split('\n').Single(l => l.StartsWith("export GROVE_ISSUE_FILE=", StringComparison.Ordinal))["export GROVE_ISSUE_FILE=".Length..].Trim('\'');
         Assert.StartsWith(repo.CommonGitDirectory, file, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file)); // owner-only, like the rest of the state folder
         var markdown = await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken);
         Assert.Contains("# Fix the Login page: é & spaces! (and a very long tail of words) (#42)", markdown, StringComparison.Ordinal);
         Assert.Contains("The login page **breaks**.", markdown, StringComparison.Ordinal);

@@ -27,21 +27,19 @@ internal sealed class DiskResponseCache(string folder) : IResponseCache
         return stored is null ? null! : new CachedResponse.V1(stored.Body, stored.Headers, null, (HttpStatusCode)stored.Status, stored.ContentType);
     }
 
-    public async Task SetAsync(IRequest request, CachedResponse.V1 cachedResponse)
+    public Task SetAsync(IRequest request, CachedResponse.V1 cachedResponse)
     {
         ArgumentNullException.ThrowIfNull(cachedResponse);
         if (cachedResponse.StatusCode != HttpStatusCode.OK || cachedResponse.Body is not string body
             || !cachedResponse.Headers.Keys.Any(k => k.Equals("ETag", StringComparison.OrdinalIgnoreCase)))
         {
-            return;
+            return Task.CompletedTask;
         }
 
         Files.OwnerOnly.CreateFolder(folder);
-        var path = PathFor(request);
-        var temporary = $"{path}.{Environment.ProcessId}.tmp";
         var headers = cachedResponse.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
-        await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(new Stored((int)cachedResponse.StatusCode, cachedResponse.ContentType, body, headers))).ConfigureAwait(false);
-        File.Move(temporary, path, overwrite: true);
+        Files.OwnerOnly.WriteAllText(PathFor(request), JsonSerializer.Serialize(new Stored((int)cachedResponse.StatusCode, cachedResponse.ContentType, body, headers)));
+        return Task.CompletedTask;
     }
 
     private string PathFor(IRequest request)

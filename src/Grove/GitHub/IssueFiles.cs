@@ -21,9 +21,9 @@ internal static partial class IssueFiles
         var folder = Folder(stateFolder);
         Files.OwnerOnly.CreateFolder(folder);
         var markdown = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"{issue.Number}.md"));
-        WriteAtomically(markdown, issue.ToMarkdown());
+        Files.OwnerOnly.WriteAllText(markdown, issue.ToMarkdown());
         var described = new WorktreeIssue(issue.Number, issue.Title, issue.Url, markdown);
-        WriteAtomically(Path.ChangeExtension(markdown, ".json"), JsonSerializer.Serialize(new Stored(issue.Number, issue.Title, issue.Url)));
+        Files.OwnerOnly.WriteAllText(Path.ChangeExtension(markdown, ".json"), JsonSerializer.Serialize(new Stored(issue.Number, issue.Title, issue.Url)));
         return described;
     }
 
@@ -46,13 +46,6 @@ internal static partial class IssueFiles
         {
             return null; // not written (a branch merely named like one), or unreadable: no issue shown
         }
-    }
-
-    private static void WriteAtomically(string path, string text)
-    {
-        var temporary = $"{path}.{Environment.ProcessId}.tmp";
-        File.WriteAllText(temporary, text);
-        File.Move(temporary, path, overwrite: true);
     }
 
     [GeneratedRegex("^issue-([0-9]{1,18})(?:-|$)", RegexOptions.CultureInvariant)]

@@ -40,8 +40,6 @@ internal sealed record PullRequestBoard(string Repository, DateTimeOffset Polled
     {
         var path = PathIn(stateFolder);
         Files.OwnerOnly.CreateFolder(Path.GetDirectoryName(path)!);
-        var temporary = $"{path}.{Environment.ProcessId}.tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json));
-        File.Move(temporary, path, overwrite: true);
+        Files.OwnerOnly.WriteAllText(path, JsonSerializer.Serialize(this, Json));
     }
 }
