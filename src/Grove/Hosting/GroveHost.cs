@@ -422,6 +422,7 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     /// <summary>While the host runs the apps: pull request status every poll interval, and <c>github.pruneMerged</c>.</summary>
     private async Task PollGitHubAsync(CancellationToken cancellationToken)
     {
+        string? lastPrune = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             var interval = TimeSpan.FromSeconds(GitHubConfig.DefaultPollSeconds);
@@ -434,10 +435,12 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
                 if (board is not null && config.GitHub.PruneMerged)
                 {
                     var pruned = await GitHub.MergedPrune.RunAsync(this, dryRun: false, progress: null, cancellationToken).ConfigureAwait(false);
-                    if (pruned.Removed.Count + pruned.Skipped.Count > 0)
+                    if (pruned.Removed.Count + pruned.Skipped.Count > 0 && (pruned.Removed.Count > 0 || pruned.Summary != lastPrune))
                     {
-                        GitHub.GitHubLog.Pruned(_logger, pruned.Summary);
+                        GitHub.GitHubLog.Pruned(_logger, pruned.Summary); // the same worktrees kept for the same reasons are said once
                     }
+
+                    lastPrune = pruned.Summary;
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
