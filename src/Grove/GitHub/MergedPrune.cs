@@ -57,7 +57,7 @@ internal static class MergedPrune
             var result = await host.RemoveWorktreeAsync(new RemoveWorktreeRequest(worktree.Path), progress, cancellationToken).ConfigureAwait(false);
             if (result.Succeeded)
             {
-                removed.Add(result.Worktree ?? worktree);
+                removed.Add((result.Worktree ?? worktree) with { PullRequest = pr }); // the removal's snapshot no longer carries the pull request
             }
             else
             {
