@@ -140,6 +140,23 @@ public class GitHubPullRequestTests
     }
 
     [Fact]
+    public async Task OriginOnAnotherHost_WithoutApiUrl_GetsNoTokenFromTheEnvironment()
+    {
+        using var repo = TestRepository.Create();
+        repo.Git(repo.Primary, "remote", "add", "origin", "https://git.example.invalid/octo/repo.git"); // GitLab, Bitbucket, a company's git server: not GitHub for all Grove knows
+        File.WriteAllText(Path.Combine(repo.Primary, "grove.json"), "{}");
+        repo.CommitAll("grove.json");
+
+        var result = await GroveCli.RunWithAsync(GitHubRepo.Token(), repo.Primary, "pr", "comment");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("needs a GitHub token, and none was found", result.StandardError, StringComparison.Ordinal); // GH_TOKEN was not sent to git.example.invalid
+        Assert.Contains("gh auth login --hostname git.example.invalid", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("github.apiUrl", result.StandardError, StringComparison.Ordinal);
+        GitHubRepo.AssertNoCanary(result.StandardOutput, result.StandardError);
+    }
+
+    [Fact]
     public async Task PruneMerged_RemovesMergedAndClosed_KeepsUncommittedWork_DryRunListsOnly()
     {
         await using var server = await GitHubServer.StartAsync(token: GitHubRepo.Canary);
@@ -159,7 +176,7 @@ public class GitHubPullRequestTests
         var pruned = await GroveCli.RunWithAsync(GitHubRepo.Token(), repo.Primary, "prune", "--merged");
 
         Assert.True(pruned.Succeeded, pruned.StandardError);
-        Assert.Contains("removed feature-c", pruned.StandardOutput, StringComparison.Ordinal);
+        Assert.EndsWith("): pull request #13 merged", pruned.StandardOutput.Split('\n').Single(l => l.StartsWith("removed feature-c (", StringComparison.Ordinal)).TrimEnd(), StringComparison.Ordinal);
         Assert.False(Directory.Exists(heads["feature/c"].Path));
         Assert.Equal("unsaved thoughts", await File.ReadAllTextAsync(dirty, TestContext.Current.CancellationToken));
         var left = PullRequests((await GroveCli.RunWithAsync(GitHubRepo.Token(), repo.Primary, "ls", "--json")).StandardOutput);

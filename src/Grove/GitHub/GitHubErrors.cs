@@ -10,7 +10,7 @@ namespace Grove.GitHub;
 internal static class GitHubErrors
 {
     /// <summary>An error for a call that needs a token, before any request is made.</summary>
-    public static GroveException NoToken(string what) => new($"{what} needs a GitHub token, and none was found", GitHubToken.HowToSet);
+    public static GroveException NoToken(string what, string howToSet) => new($"{what} needs a GitHub token, and none was found", howToSet);
 
     /// <summary>The error for <paramref name="error"/>; <paramref name="notFound"/> words a 404.</summary>
     public static GroveException From(Exception error, GitHubRepository repository, GitHubToken? token, string? notFound = null) => error switch

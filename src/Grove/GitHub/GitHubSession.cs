@@ -23,6 +23,9 @@ internal sealed class GitHubSession
 
     public GitHubClient Client { get; }
 
+    /// <summary>How to give Grove a token for this repository's host.</summary>
+    public string HowToSetToken { get; private init; } = GitHubToken.HowToSet;
+
     /// <summary>The session for the repository grove.json or the origin remote names; null when neither names one.</summary>
     public static async Task<GitHubSession?> OpenAsync(Git git, string directory, string stateFolder, GitHubConfig config, CancellationToken cancellationToken)
     {
@@ -32,7 +35,8 @@ internal sealed class GitHubSession
             return null;
         }
 
-        var token = await GitHubToken.FindAsync(repository.Host, cancellationToken).ConfigureAwait(false);
+        var fromVariables = config.ApiUrl is not null || repository.Host == GitHubRepository.PublicHost; // never a GitHub token to a host nobody said is GitHub
+        var token = await GitHubToken.FindAsync(repository.Host, fromVariables, cancellationToken).ConfigureAwait(false);
         var credentials = token is null ? Credentials.Anonymous : new Credentials(token.Value);
         var connection = new Connection(new ProductHeaderValue("grove"), repository.ApiUrl, new Octokit.Internal.InMemoryCredentialStore(credentials))
         {
@@ -40,7 +44,7 @@ internal sealed class GitHubSession
         };
         var client = new GitHubClient(connection);
         client.SetRequestTimeout(TimeSpan.FromSeconds(15));
-        return new GitHubSession(repository, token, client);
+        return new GitHubSession(repository, token, client) { HowToSetToken = GitHubToken.HowToSetFor(repository.Host, fromVariables) };
     }
 
     /// <summary>Refuses a call that needs a token when none was found.</summary>
@@ -48,7 +52,7 @@ internal sealed class GitHubSession
     {
         if (Token is null)
         {
-            throw GitHubErrors.NoToken(what);
+            throw GitHubErrors.NoToken(what, HowToSetToken);
         }
     }
 

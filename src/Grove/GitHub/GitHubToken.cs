@@ -29,10 +29,19 @@ internal sealed class GitHubToken
 
     public override string ToString() => $"a token from {Source}";
 
-    /// <summary>The first token found, or null (public reads only then).</summary>
-    public static async Task<GitHubToken?> FindAsync(string host, CancellationToken cancellationToken)
+    /// <summary>What an error says when a token is needed and none was found, for a session on <paramref name="host"/>.</summary>
+    public static string HowToSetFor(string host, bool fromVariables) => fromVariables ? HowToSet
+        : $"log in with 'gh auth login --hostname {host}' (Grove asks 'gh auth token --hostname {host}'), or set github.apiUrl in grove.json to its API (GH_TOKEN and GITHUB_TOKEN are sent only to api.github.com or to github.apiUrl)";
+
+    /// <summary>
+    /// The first token found, or null (public reads only then). <paramref name="fromVariables"/>:
+    /// whether GH_TOKEN and GITHUB_TOKEN may be sent to <paramref name="host"/>: only to github.com
+    /// or the API grove.json names; any other host of the origin remote (which may be GitLab or any
+    /// git server, not GitHub) gets only the token gh keeps for it.
+    /// </summary>
+    public static async Task<GitHubToken?> FindAsync(string host, bool fromVariables, CancellationToken cancellationToken)
     {
-        foreach (var variable in Variables)
+        foreach (var variable in fromVariables ? Variables : [])
         {
             if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value)
             {
