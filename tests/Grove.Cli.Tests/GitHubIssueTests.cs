@@ -130,6 +130,28 @@ public class GitHubIssueTests
     }
 
     [Fact]
+    public async Task NewIssue_SecondaryRateLimit_SaysUntilWhen_NotScopesNorSettingATokenAlreadySet()
+    {
+        await using var server = await GitHubServer.StartAsync(token: GitHubRepo.Canary);
+        server.AddIssue(1, "Anything");
+        server.SecondaryRateLimitRetryAfter = 120;
+        using var repo = GitHubRepo.Create(server);
+        var before = DateTimeOffset.UtcNow;
+
+        var result = await GroveCli.RunWithAsync(GitHubRepo.Token(), repo.Primary, "new", "--issue", "1");
+
+        Assert.Equal(1, result.ExitCode);
+        var until = System.Text.RegularExpressions.Regex.Match(result.StandardError, "rate limit is used up until ([0-9-]+ [0-9:]+) UTC");
+        Assert.True(until.Success, result.StandardError);
+        var reset = DateTimeOffset.ParseExact(until.Groups[1].Value, "yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
+        Assert.InRange(reset, before.AddSeconds(115), DateTimeOffset.UtcNow.AddSeconds(121)); // Retry-After: 120
+        Assert.Contains("Grove resumes on its own", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("scopes", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("set GH_TOKEN", result.StandardError, StringComparison.Ordinal); // a token is set already
+        GitHubRepo.AssertNoCanary(result.StandardOutput, result.StandardError);
+    }
+
+    [Fact]
     public async Task NewIssue_EnterpriseBasePath_Works()
     {
         await using var server = await GitHubServer.StartAsync("/api/v3", token: GitHubRepo.Canary);

@@ -20,8 +20,9 @@ namespace Grove.Testing;
 /// Octokit: issues and their comments (create, update), pull requests, check runs and combined
 /// statuses. Like GitHub it pages lists (<c>Link</c> headers, <see cref="PageSize"/> items a page
 /// whatever <c>per_page</c> asks), answers <c>If-None-Match</c> with 304, 401 for a wrong token,
-/// 404 for what it lacks, and 403 "rate limit exceeded" with <c>X-RateLimit-Reset</c> while
-/// <see cref="RateLimitedUntil"/> is set. Serves under <see cref="BasePath"/> ("" like
+/// 404 for what it lacks, 403 "rate limit exceeded" with <c>X-RateLimit-Reset</c> while
+/// <see cref="RateLimitedUntil"/> is set, and 403 "secondary rate limit" with <c>Retry-After</c> while
+/// <see cref="SecondaryRateLimitRetryAfter"/> is. Serves under <see cref="BasePath"/> ("" like
 /// api.github.com, "/api/v3" like GitHub Enterprise).
 /// </summary>
 public sealed class GitHubServer : IAsyncDisposable
@@ -55,6 +56,9 @@ public sealed class GitHubServer : IAsyncDisposable
 
     /// <summary>While set, every request gets 403 "API rate limit exceeded" resetting at this time.</summary>
     public DateTimeOffset? RateLimitedUntil { get; set; }
+
+    /// <summary>While set, every request gets 403 "secondary rate limit" with this <c>Retry-After</c> (seconds).</summary>
+    public int? SecondaryRateLimitRetryAfter { get; set; }
 
     /// <summary>Issues by number: title, body, labels, comments.</summary>
     public ConcurrentDictionary<long, Issue> Issues { get; } = new();
@@ -144,6 +148,13 @@ public sealed class GitHubServer : IAsyncDisposable
             context.Response.Headers["X-RateLimit-Remaining"] = "0";
             context.Response.Headers["X-RateLimit-Reset"] = reset.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
             await WriteAsync(context, 403, Message("API rate limit exceeded for 127.0.0.1. (But here's the good news: Authenticated requests get a higher rate limit.)"));
+            return;
+        }
+
+        if (SecondaryRateLimitRetryAfter is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+            await WriteAsync(context, 403, Message("You have exceeded a secondary rate limit. Please wait a few minutes before you try again."));
             return;
         }
 

@@ -15,7 +15,8 @@ internal static class GitHubErrors
     /// <summary>The error for <paramref name="error"/>; <paramref name="notFound"/> words a 404.</summary>
     public static GroveException From(Exception error, GitHubRepository repository, GitHubToken? token, string? notFound = null) => error switch
     {
-        RateLimitExceededException limited => RateLimited(limited.Reset),
+        RateLimitExceededException limited => RateLimited(limited.Reset, token),
+        SecondaryRateLimitExceededException secondary => RateLimited(DateTimeOffset.UtcNow + RetryAfter(secondary), token), // before ForbiddenException, which it is
         AuthorizationException => token is null
             ? new GroveException($"GitHub ({repository.ApiUrl}) answered 401: this needs a token", GitHubToken.HowToSet)
             : new GroveException($"GitHub ({repository.ApiUrl}) rejected {token} (401 Bad credentials)", $"renew the token ({token.Source}); {GitHubToken.HowToSet}"),
@@ -33,15 +34,23 @@ internal static class GitHubErrors
     };
 
     /// <summary>The rate limit is spent: when it resets, in UTC.</summary>
-    public static GitHubRateLimitException RateLimited(DateTimeOffset reset) => new(reset);
+    public static GitHubRateLimitException RateLimited(DateTimeOffset reset, GitHubToken? token) => new(reset, token is not null);
+
+    /// <summary>How long GitHub asks to wait after a secondary rate limit (<c>Retry-After</c>); a minute when it does not say.</summary>
+    private static TimeSpan RetryAfter(ApiException error) =>
+        error.HttpResponse?.Headers is { } headers
+        && headers.FirstOrDefault(h => h.Key.Equals("Retry-After", StringComparison.OrdinalIgnoreCase)).Value is { } value
+        && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(Math.Clamp(seconds, 1, 3600))
+            : TimeSpan.FromMinutes(1);
 
     private static string Clean(string message, GitHubToken? token) => token?.Redact(message) ?? message;
 }
 
 /// <summary>GitHub's rate limit is spent until <see cref="Reset"/>: pollers wait until then rather than fail.</summary>
-internal sealed class GitHubRateLimitException(DateTimeOffset reset) : GroveException(
+internal sealed class GitHubRateLimitException(DateTimeOffset reset, bool withToken) : GroveException(
     $"GitHub's rate limit is used up until {reset.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC",
-    "wait until then (Grove resumes on its own), or set a token for a higher limit: " + GitHubToken.HowToSet)
+    "wait until then (Grove resumes on its own)" + (withToken ? string.Empty : ", or set a token for a higher limit: " + GitHubToken.HowToSet))
 {
     public DateTimeOffset Reset { get; } = reset;
 }
