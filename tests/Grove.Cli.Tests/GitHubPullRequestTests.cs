@@ -164,6 +164,8 @@ public class GitHubPullRequestTests
         var heads = AddBranches(repo, server);
         var dirty = Path.Combine(heads["feature/d"].Path, "notes.txt");
         await File.WriteAllTextAsync(dirty, "unsaved thoughts", TestContext.Current.CancellationToken);
+        repo.AddWorktree("fix-typo");
+        server.AddPull(17, "fix-typo", "0123456789abcdef0123456789abcdef01234567", state: "closed", merged: true); // long ago, another branch of that name
 
         var dry = await GroveCli.RunWithAsync(GitHubRepo.Token(), repo.Primary, "prune", "--merged", "--dry-run");
 
@@ -171,6 +173,8 @@ public class GitHubPullRequestTests
         Assert.Contains("would remove feature-c", dry.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("kept feature-d", dry.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("uncommitted work", dry.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("kept fix-typo", dry.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("not at its head 0123456789ab", dry.StandardOutput, StringComparison.Ordinal);
         Assert.True(Directory.Exists(heads["feature/c"].Path));
 
         var pruned = await GroveCli.RunWithAsync(GitHubRepo.Token(), repo.Primary, "prune", "--merged");
@@ -180,7 +184,7 @@ public class GitHubPullRequestTests
         Assert.False(Directory.Exists(heads["feature/c"].Path));
         Assert.Equal("unsaved thoughts", await File.ReadAllTextAsync(dirty, TestContext.Current.CancellationToken));
         var left = PullRequests((await GroveCli.RunWithAsync(GitHubRepo.Token(), repo.Primary, "ls", "--json")).StandardOutput);
-        Assert.Equal(["feature/a", "feature/b", "feature/d", "feature/e", "feature/f", "main"], left.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["feature/a", "feature/b", "feature/d", "feature/e", "feature/f", "fix-typo", "main"], left.Keys.Order(StringComparer.Ordinal)); // fix-typo kept
         Assert.Equal(heads["feature/c"].Head, repo.Git(repo.Primary, "rev-parse", "feature/c").Trim()); // the branch is kept
         GitHubRepo.AssertNoCanary(dry.StandardOutput, dry.StandardError, pruned.StandardOutput, pruned.StandardError);
     }
@@ -250,8 +254,8 @@ public class GitHubPullRequestTests
         server.Statuses["sha-a"] = "success";
         server.AddPull(12, "feature/b", "sha-b", draft: true);
         server.CheckRuns["sha-b"] = ["success", null];
-        server.AddPull(13, "feature/c", "sha-c", state: "closed", merged: true);
-        server.AddPull(14, "feature/d", "sha-d", state: "closed");
+        server.AddPull(13, "feature/c", heads["feature/c"].Head, state: "closed", merged: true);
+        server.AddPull(14, "feature/d", heads["feature/d"].Head, state: "closed");
         server.AddPull(15, "feature/a", "sha-old", state: "closed"); // an older, closed PR of the same branch: the open one wins
         server.AddPull(16, "feature/f", "sha-f");
         server.Statuses["sha-f"] = "failure";

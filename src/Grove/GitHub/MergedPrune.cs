@@ -7,7 +7,8 @@ namespace Grove.GitHub;
 /// <c>grove prune --merged</c> and <c>github.pruneMerged</c>: removes every worktree whose pull
 /// request is merged or closed, with its database and lease (<see cref="GroveHost.RemoveWorktreeAsync"/>;
 /// the branch is kept), and skips, naming it, every one with uncommitted or untracked work, a
-/// lock, or the primary. A dry run only lists them.
+/// lock, the primary, or a HEAD other than the pull request's head (an old pull request of a
+/// branch reused under the same name, or commits it never had). A dry run only lists them.
 /// </summary>
 internal static class MergedPrune
 {
@@ -34,6 +35,13 @@ internal static class MergedPrune
             if (worktree.IsLocked)
             {
                 skipped.Add(new PruneSkip(worktree, $"{why}, but it is locked{(worktree.LockReason is { } reason ? $" ({reason})" : string.Empty)}"));
+                continue;
+            }
+
+            if (worktree.Head is null || !string.Equals(worktree.Head, pr.HeadSha, StringComparison.OrdinalIgnoreCase))
+            {
+                // an old pull request of a branch with the same name, or commits the pull request never had
+                skipped.Add(new PruneSkip(worktree, $"{why}, but the worktree is at {Short(worktree.Head)}, not at its head {Short(pr.HeadSha)}"));
                 continue;
             }
 
@@ -67,6 +75,8 @@ internal static class MergedPrune
 
         return new PruneResult(dryRun, removed, skipped) { Notice = board.Notice };
     }
+
+    private static string Short(string? sha) => sha is null ? "(unknown)" : sha[..Math.Min(sha.Length, 12)];
 
     private static int CountLines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
 }

@@ -58,7 +58,7 @@ internal static class PullRequestReader
         var checks = state is PullRequestState.Open or PullRequestState.Draft && pull.Head?.Sha is { Length: > 0 } sha
             ? await ChecksAsync(session, sha).ConfigureAwait(false)
             : PullRequestChecks.None;
-        return new PullRequestStatus(pull.Number, pull.HtmlUrl, state, checks);
+        return new PullRequestStatus(pull.Number, pull.HtmlUrl, state, checks) { HeadSha = pull.Head?.Sha };
     }
 
     /// <summary>Check runs and commit statuses of a commit together: failing wins, then pending, then passing.</summary>

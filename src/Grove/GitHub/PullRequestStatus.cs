@@ -7,6 +7,9 @@ namespace Grove.GitHub;
 /// <param name="Checks">Its head commit's checks and statuses, summed up.</param>
 public sealed record PullRequestStatus(int Number, string Url, PullRequestState State, PullRequestChecks Checks)
 {
+    /// <summary>The commit its head branch was at on GitHub; <c>grove prune --merged</c> removes only a worktree still at it.</summary>
+    public string? HeadSha { get; init; }
+
     /// <summary>Merged or closed: the work of its branch is over.</summary>
     public bool IsFinished => State is PullRequestState.Merged or PullRequestState.Closed;
 }

@@ -21,8 +21,8 @@ public class HostPullRequestTests
         File.WriteAllText(Path.Combine(closedDirty, "wip.txt"), "not committed");
         server.AddPull(11, "feature/a", "sha-a");
         server.CheckRuns["sha-a"] = ["success"];
-        server.AddPull(13, "feature/c", "sha-c", state: "closed", merged: true);
-        server.AddPull(14, "feature/d", "sha-d", state: "closed");
+        server.AddPull(13, "feature/c", repo.Git(merged, "rev-parse", "HEAD").Trim(), state: "closed", merged: true);
+        server.AddPull(14, "feature/d", repo.Git(closedDirty, "rev-parse", "HEAD").Trim(), state: "closed");
         await using var host = await GroveHost.OpenAsync(new GroveHostOptions { RepositoryPath = repo.Primary }, Bounded.Token(Bounded.Git));
 
         await host.StartAsync(null, Bounded.Token(Bounded.Process));
@@ -30,7 +30,7 @@ public class HostPullRequestTests
             s => s.Worktrees.Any(w => w.Branch == "feature/a" && w.PullRequest is not null) && s.Worktrees.All(w => w.Branch != "feature/c"),
             Bounded.Token(TimeSpan.FromSeconds(60)));
 
-        Assert.Equal(new PullRequestStatus(11, "https://github.example/octo/repo/pull/11", PullRequestState.Open, PullRequestChecks.Passing), after.Worktrees.Single(w => w.Branch == "feature/a").PullRequest);
+        Assert.Equal(new PullRequestStatus(11, "https://github.example/octo/repo/pull/11", PullRequestState.Open, PullRequestChecks.Passing) { HeadSha = "sha-a" }, after.Worktrees.Single(w => w.Branch == "feature/a").PullRequest);
         Assert.False(Directory.Exists(merged));
         Assert.Equal("not committed", File.ReadAllText(Path.Combine(closedDirty, "wip.txt")));
         Assert.Equal(PullRequestState.Closed, after.Worktrees.Single(w => w.Branch == "feature/d").PullRequest!.State);
