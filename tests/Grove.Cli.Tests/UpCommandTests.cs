@@ -305,6 +305,73 @@ public class UpCommandTests
         await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
     }
 
+    /// <summary>A repository whose app writes into its worktree as a dev server does, with a SQLite database, and those files ignored.</summary>
+    private static TestRepository DevServerRepository()
+    {
+        var repo = AppRepository.Create("--write-files");
+        var config = Path.Combine(repo.Primary, "grove.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))!;
+        json["database"] = System.Text.Json.Nodes.JsonNode.Parse("""{ "provider": "sqlite", "name": "app", "seed": "seed.sql" }""");
+        File.WriteAllText(config, json.ToJsonString());
+        File.WriteAllText(Path.Combine(repo.Primary, "seed.sql"), "CREATE TABLE items (id integer PRIMARY KEY);");
+        File.WriteAllText(Path.Combine(repo.Primary, ".gitignore"), ".next/\nnext-env.d.ts\n");
+        repo.Git(repo.Primary, "add", "-A");
+        repo.Git(repo.Primary, "commit", "-qm", "a database, and the dev server's files ignored");
+        return repo;
+    }
+
+    [Fact]
+    public async Task Rm_AppLeftRunningByKilledUp_StopsItThenRemovesEverything()
+    {
+        using var repo = DevServerRepository();
+        var folder = repo.AddWorktree("feature/dev");
+        var output = new List<string>();
+        await using var up = await StartUpAsync(repo, output);
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "feature-dev", "--timeout", "90");
+        var app = AppProcesses(repo)["feature-dev"];
+        var database = Path.Combine(repo.CommonGitDirectory, "grove", "sqlite", "app", "feature-dev.db");
+        Process.GetProcessById(up.Identity.Pid).Kill(); // SIGKILL: its apps live on, still writing
+        await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+        File.WriteAllText(Path.Combine(folder, "notes.txt"), "untracked work, discarded by --force");
+        await WaitUntilAsync(() => File.Exists(Path.Combine(folder, "next-env.d.ts")));
+        Assert.True(app.IsAlive() && File.Exists(database));
+
+        var result = await GroveCli.RunAsync(repo.Primary, "rm", "feature-dev", "--force");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Contains("stopped the app of feature-dev", result.StandardError, StringComparison.Ordinal);
+        Assert.False(app.IsAlive(), "the app still runs after its worktree was removed");
+        await Task.Delay(500, TestContext.Current.CancellationToken); // nothing writes the folder back
+        Assert.False(Directory.Exists(folder), "the worktree's folder is left");
+        Assert.DoesNotContain(folder, repo.Git(repo.Primary, "worktree", "list"), StringComparison.Ordinal);
+        Assert.False(File.Exists(database), "its database is left");
+        Assert.DoesNotContain(repo.Leases(), l => l.Slug == "feature-dev");
+    }
+
+    [Fact]
+    public async Task Rm_WhileUpRunsADevServer_ItsGeneratedIgnoredFilesAreNotWorkThatWouldBeLost()
+    {
+        using var repo = DevServerRepository();
+        var folder = repo.AddWorktree("feature/gen");
+        File.WriteAllText(Path.Combine(folder, "next.config.local.json"), "{}"); // ignored by nothing: untracked work
+        var output = new List<string>();
+        await using var up = await StartUpAsync(repo, output);
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "feature-gen", "--timeout", "90");
+        await WaitUntilAsync(() => File.Exists(Path.Combine(folder, "next-env.d.ts")));
+
+        var refused = await GroveCli.RunAsync(repo.Primary, "rm", "feature-gen");
+        File.Delete(Path.Combine(folder, "next.config.local.json"));
+        var removed = await GroveCli.RunAsync(repo.Primary, "rm", "feature-gen");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("next.config.local.json", refused.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("next-env.d.ts", refused.StandardError, StringComparison.Ordinal);
+        Assert.True(removed.ExitCode == 0, removed.StandardError);
+        Assert.False(Directory.Exists(folder));
+        Signals(up.Identity.Pid);
+        await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+    }
+
     [Fact]
     public async Task Up_SecondInstance_RefusedWhileFirstRuns()
     {

@@ -374,11 +374,20 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     /// <summary>Deletes a removed worktree's log.</summary>
     internal void ForgetLog(string slug) => _logs.Forget(slug);
 
-    /// <summary>Stops the app of a worktree this host runs and waits until it has stopped; false when it ran no app.</summary>
-    internal async Task<bool> StopAppAsync(WorktreeSnapshot worktree, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stops the app of a worktree and waits until it has stopped: through the front end that runs
+    /// it, or, when none runs, its recorded process group (an app a killed front end left running).
+    /// True when a front end stopped it (and can start it again).
+    /// </summary>
+    internal async Task<bool> StopAppAsync(WorktreeSnapshot worktree, IProgress<string>? progress, CancellationToken cancellationToken)
     {
+        if (!IsStarted && Runs.LiveSupervisor() is null)
+        {
+            await StopOrphanedAppAsync(worktree, progress, cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
         var current = IsStarted ? Current?.TryFind(worktree.Path)
-            : Runs.LiveSupervisor() is null ? null
             : (await SnapshotAsync(cancellationToken).ConfigureAwait(false)).TryFind(worktree.Path);
         if (current is null || WorktreeCommand.Stop.WhyNot(current) is not null)
         {
@@ -387,6 +396,17 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
 
         var stopped = await ExecuteAsync(worktree.Path, WorktreeCommand.Stop, waitForEffect: true, cancellationToken).ConfigureAwait(false);
         return stopped.Succeeded ? true : throw new GroveException(stopped.Message, stopped.Fix);
+    }
+
+    /// <summary>Stops the app a killed front end left running in <paramref name="worktree"/>, when its recorded process (pid and start time) still runs.</summary>
+    private async Task StopOrphanedAppAsync(WorktreeSnapshot worktree, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var run = Runs.ReadAll().FirstOrDefault(r => r.Process is not null && string.Equals(r.Path, worktree.Path, StringComparison.Ordinal));
+        if (run?.Process is { } process && await ChildProcess.StopOrphanAsync(process, _options.Supervision.StopGrace, cancellationToken).ConfigureAwait(false))
+        {
+            progress?.Report($"stopped the app of {worktree.Slug} (process {process.Pid}), left running by a grove up that did not stop cleanly");
+            Runs.Forget(worktree.Path);
+        }
     }
 
     private async Task<CommandResult> Logged(string verb, string target, Task<CommandResult> work)
