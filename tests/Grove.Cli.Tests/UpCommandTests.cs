@@ -373,6 +373,25 @@ public class UpCommandTests
     }
 
     [Fact]
+    public async Task Up_OrphanedDatabase_ReportedInOneLineAtStart()
+    {
+        using var repo = DevServerRepository();
+        await GroveCli.SucceedAsync(repo.Primary, "new", "feature/old");
+        repo.Git(repo.Primary, "worktree", "remove", "--force", Path.Combine(repo.Root, "repo-feature-old")); // outside Grove: its database stays
+        var output = new List<string>();
+        await using var up = await StartUpAsync(repo, output);
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "main", "--timeout", "90");
+
+        lock (output)
+        {
+            Assert.Single(output, line => line.Contains("1 orphaned database(s), whose worktree is gone: feature-old.db; 'grove db prune' drops them", StringComparison.Ordinal));
+        }
+
+        Signals(up.Identity.Pid);
+        await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task Up_SecondInstance_RefusedWhileFirstRuns()
     {
         using var repo = AppRepository.Create();

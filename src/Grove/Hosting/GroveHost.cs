@@ -287,6 +287,18 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         }
     }
 
+    /// <summary>Every database Grove made, with its state (ready, unfinished, orphaned: its worktree is gone).</summary>
+    internal Task<IReadOnlyList<DatabaseListing>> ListDatabasesAsync(CancellationToken cancellationToken = default) =>
+        new DatabaseOrphans(this).ListAsync(cancellationToken);
+
+    /// <summary>Drops one orphaned branch database by name; refuses anything else.</summary>
+    internal Task<CommandResult> DropDatabaseAsync(string name, IProgress<string>? progress = null, CancellationToken cancellationToken = default) =>
+        Logged("db drop", name, new DatabaseOrphans(this).DropAsync(name, progress, cancellationToken));
+
+    /// <summary>Drops every orphaned branch database of the configured server and name.</summary>
+    internal Task<CommandResult> PruneDatabasesAsync(IProgress<string>? progress = null, CancellationToken cancellationToken = default) =>
+        Logged("db prune", "orphans", new DatabaseOrphans(this).PruneAsync(progress, cancellationToken));
+
     /// <summary>Builds the template when it is missing or its seed changed (<paramref name="rebuild"/>: always).</summary>
     public async Task<string> EnsureTemplateAsync(bool rebuild, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
