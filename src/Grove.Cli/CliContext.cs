@@ -45,7 +45,14 @@ internal sealed class CliContext
     {
         if (snapshot?.Primary is { } primary)
         {
-            return GroveConfigLoader.LoadFromWorktree(primary.Path);
+            try
+            {
+                return GroveConfigLoader.LoadFromWorktree(primary.Path);
+            }
+            catch (ConfigException) when (snapshot.ConfigError is not null && Catalog.LastGood.Recall() is { } lastGood)
+            {
+                return lastGood; // a read-only command goes on with the last good config (the snapshot's warning says so)
+            }
         }
 
         var entries = await Catalog.ListAsync(cancellationToken).ConfigureAwait(false);
@@ -59,7 +66,13 @@ internal sealed class CliContext
     public async Task<RepositorySnapshot> SnapshotAsync(CancellationToken cancellationToken)
     {
         await using var host = await OpenHostAsync(cancellationToken).ConfigureAwait(false);
-        return await host.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+        var snapshot = await host.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+        if (snapshot.ConfigError is { } error)
+        {
+            await Console.Error.WriteLineAsync($"grove: warning: {error}").ConfigureAwait(false);
+        }
+
+        return snapshot;
     }
 
     /// <summary>Finishes or drops what a crashed grove run left half-made (databases), saying so on standard error.</summary>

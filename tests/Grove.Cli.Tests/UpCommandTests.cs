@@ -392,6 +392,44 @@ public class UpCommandTests
     }
 
     [Fact]
+    public async Task Restart_BrokenWorktreeGroveJson_RefusedAppKeepsRunningAndAFixedFileIsFollowed()
+    {
+        using var repo = AppRepository.Create();
+        var folder = repo.AddWorktree("feature/cfg");
+        var output = new List<string>();
+        await using var up = await StartUpAsync(repo, output);
+        var url = (await GroveCli.SucceedAsync(repo.Primary, "wait", "feature-cfg", "--timeout", "90")).Trim();
+        var app = AppProcesses(repo)["feature-cfg"];
+        var config = Path.Combine(folder, "grove.json");
+        var good = File.ReadAllText(config);
+        File.WriteAllText(config, good.Replace("\"app\"", "\"apps\"", StringComparison.Ordinal)); // a typo
+
+        var refused = await GroveCli.RunAsync(repo.Primary, "restart", "feature-cfg");
+        await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken); // the runner sees the broken file meanwhile
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("restart of feature-cfg refused", refused.StandardError, StringComparison.Ordinal);
+        Assert.Contains("apps", refused.StandardError, StringComparison.Ordinal);
+        Assert.True(app.IsAlive(), "a restart with a broken grove.json stopped the healthy app");
+        Assert.Equal(app, AppProcesses(repo)["feature-cfg"]);
+        Assert.Equal(WorktreeState.Running, (await repo.SnapshotWithStatesAsync(TestContext.Current.CancellationToken)).Find("feature-cfg")!.State);
+
+        var fixedConfig = System.Text.Json.Nodes.JsonNode.Parse(good)!;
+        fixedConfig["app"]!["env"] = System.Text.Json.Nodes.JsonNode.Parse("""{ "MARK": "fixed" }""");
+        File.WriteAllText(config, fixedConfig.ToJsonString()); // fixed, with a change: followed without a command
+        await WaitUntilAsync(() => !app.IsAlive());
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "feature-cfg", "--timeout", "90");
+
+        using var http = new HttpClient();
+        Assert.Equal("fixed", await http.GetStringAsync(new Uri($"{url}/env/MARK"), TestContext.Current.CancellationToken));
+        var logs = await GroveCli.SucceedAsync(repo.Primary, "logs", "feature-cfg");
+        Assert.Contains("the app keeps running with the grove.json it started with", logs, StringComparison.Ordinal);
+        Assert.Contains("grove.json changed: restarting the app with it", logs, StringComparison.Ordinal);
+        Signals(up.Identity.Pid);
+        await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task Up_SecondInstance_RefusedWhileFirstRuns()
     {
         using var repo = AppRepository.Create();

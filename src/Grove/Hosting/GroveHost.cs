@@ -144,18 +144,7 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
 
         var discovered = await Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
         var runs = Runs.LiveSupervisor() is null ? [] : Runs.ReadAll().ToDictionary(r => r.Path, StringComparer.Ordinal);
-        DatabaseConfig? database = null;
-        if (discovered.Primary is { } primary)
-        {
-            try
-            {
-                database = GroveConfigLoader.LoadFromWorktree(primary.Path).Database;
-            }
-            catch (ConfigException)
-            {
-                // A broken grove.json is reported by the commands that need it.
-            }
-        }
+        var database = Catalog.LastConfig?.Database; // the primary's grove.json, or its last good one while it is broken
 
         return discovered with
         {

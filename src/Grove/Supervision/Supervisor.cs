@@ -116,6 +116,11 @@ internal sealed class Supervisor : IAsyncDisposable
             throw new GroveException($"the worktree '{target}' has no app runner (its folder is missing?)", "run 'grove ls' to see its state");
         }
 
+        if (command != WorktreeCommand.Stop)
+        {
+            RefuseIfConfigBroken(worktree, command);
+        }
+
         if (command == WorktreeCommand.ResetDatabase && !HasDatabase(worktree))
         {
             throw new GroveException(
@@ -322,6 +327,24 @@ internal sealed class Supervisor : IAsyncDisposable
             }
 
             _published.Publish(next);
+        }
+    }
+
+    /// <summary>
+    /// A restart (or start, reinstall, reset) with a broken grove.json would stop a healthy app and
+    /// then fail: refused before anything is stopped, with the config's error.
+    /// </summary>
+    private static void RefuseIfConfigBroken(WorktreeSnapshot worktree, WorktreeCommand command)
+    {
+        try
+        {
+            Configuration.GroveConfigLoader.LoadFromWorktree(worktree.Path);
+        }
+        catch (Configuration.ConfigException ex)
+        {
+            throw new GroveException(
+                $"{command.Verb()} of {worktree.Slug} refused: its {Configuration.GroveConfig.FileName} is broken, so the app was left as it is: {ex.Message}",
+                $"fix {Path.Combine(worktree.Path, Configuration.GroveConfig.FileName)}, then run it again (a running app follows a changed, valid {Configuration.GroveConfig.FileName} by itself)");
         }
     }
 
