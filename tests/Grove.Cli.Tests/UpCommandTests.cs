@@ -430,6 +430,54 @@ public class UpCommandTests
     }
 
     [Fact]
+    public async Task Up_KilledWithSigkill_LsSaysOrphanedAndTheNextCleanUpStopsAppsAndGrovesPostgres()
+    {
+        using var repo = AppRepository.Create();
+        var config = Path.Combine(repo.Primary, "grove.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))!;
+        json["database"] = System.Text.Json.Nodes.JsonNode.Parse("""{ "provider": "postgres", "name": "app", "seed": "seed.sql", "spares": 0 }""");
+        File.WriteAllText(config, json.ToJsonString());
+        File.WriteAllText(Path.Combine(repo.Primary, "seed.sql"), "CREATE TABLE items (id integer PRIMARY KEY);");
+        repo.Git(repo.Primary, "add", "-A");
+        repo.Git(repo.Primary, "commit", "-qm", "a database in Grove's own PostgreSQL server");
+        var postmaster = Path.Combine(repo.CommonGitDirectory, "grove", "postgres", "data", "postmaster.pid");
+        var output = new List<string>();
+
+        await using (var first = await StartUpAsync(repo, output))
+        {
+            await GroveCli.SucceedAsync(repo.Primary, "wait", "main", "--timeout", "120");
+            Process.GetProcessById(first.Identity.Pid).Kill(); // SIGKILL: the app and the server live on
+            await first.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+        }
+
+        var app = AppProcesses(repo)["main"];
+        var server = ServerProcess(postmaster);
+        var listed = System.Text.Json.JsonDocument.Parse(await GroveCli.SucceedAsync(repo.Primary, "ls", "--json")).RootElement[0];
+
+        Assert.True(app.IsAlive() && server is not null && server.IsAlive(), "the app and the server should outlive a killed grove up");
+        Assert.Equal("orphaned", listed.GetProperty("state").GetString());
+        Assert.Contains($"process {app.Pid} still runs", listed.GetProperty("stateReason").GetString(), StringComparison.Ordinal);
+
+        await using (var second = await StartUpAsync(repo, output))
+        {
+            await GroveCli.SucceedAsync(repo.Primary, "wait", "main", "--timeout", "120");
+            Assert.False(app.IsAlive(), "the orphaned app survived the next grove up");
+            Signals(second.Identity.Pid);
+            Assert.Equal(0, await second.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken));
+        }
+
+        await WaitUntilAsync(() => !server!.IsAlive());
+        Assert.False(File.Exists(postmaster), "Grove's PostgreSQL server outlived the clean grove up after the killed one");
+        lock (output)
+        {
+            Assert.Contains(output, line => line.Contains($"stopped 1 app(s) that a grove up which did not stop cleanly had left running (main: process {app.Pid})", StringComparison.Ordinal));
+        }
+    }
+
+    private static ProcessIdentity? ServerProcess(string postmasterPid) =>
+        File.Exists(postmasterPid) ? ProcessIdentity.Read(int.Parse(File.ReadLines(postmasterPid).First(), System.Globalization.CultureInfo.InvariantCulture)) : null;
+
+    [Fact]
     public async Task Up_SecondInstance_RefusedWhileFirstRuns()
     {
         using var repo = AppRepository.Create();

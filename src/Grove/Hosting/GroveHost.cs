@@ -58,6 +58,9 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     /// <inheritdoc/>
     public RepositorySnapshot? Current => _supervisor.Current;
 
+    /// <summary>The apps a killed front end had left running that <see cref="StartAsync"/> stopped: slug and process id.</summary>
+    internal IReadOnlyList<(string Slug, int Pid)> OrphansStopped => _supervisor.OrphansStopped;
+
     internal WorktreeCatalog Catalog { get; }
 
     internal RunStore Runs { get; }
@@ -143,14 +146,23 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         }
 
         var discovered = await Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
-        var runs = Runs.LiveSupervisor() is null ? [] : Runs.ReadAll().ToDictionary(r => r.Path, StringComparer.Ordinal);
+        var live = Runs.LiveSupervisor() is not null;
+        var runs = Runs.ReadAll().Where(r => live || (r.Process is { } process && ChildProcess.GroupRuns(process))).ToDictionary(r => r.Path, StringComparer.Ordinal);
         var database = Catalog.LastConfig?.Database; // the primary's grove.json, or its last good one while it is broken
 
         return discovered with
         {
-            Worktrees = [.. discovered.Worktrees.Select(w => runs.TryGetValue(w.Path, out var run)
-                ? w with { State = run.State, StateReason = run.Reason, Step = run.Step, StartedAt = run.StartedAt, Database = run.Database }
-                : w with { Database = database is null ? null : _databases.DescribeState(w, database) })],
+            Worktrees = [.. discovered.Worktrees.Select(w => !runs.TryGetValue(w.Path, out var run)
+                ? w with { Database = database is null ? null : _databases.DescribeState(w, database) }
+                : live ? w with { State = run.State, StateReason = run.Reason, Step = run.Step, StartedAt = run.StartedAt, Database = run.Database }
+                : w with
+                {
+                    // A killed front end's app, still running: shown, never taken for stopped.
+                    State = WorktreeState.Orphaned,
+                    StateReason = $"its process {run.Process!.Pid} still runs, left by a grove up that did not stop cleanly; the next 'grove up' stops it (so does 'grove rm')",
+                    StartedAt = run.StartedAt,
+                    Database = database is null ? null : _databases.DescribeState(w, database),
+                })],
         };
     }
 
