@@ -377,15 +377,22 @@ public class UpCommandTests
     {
         using var repo = DevServerRepository();
         await GroveCli.SucceedAsync(repo.Primary, "new", "feature/old");
+        var database = Path.Combine(repo.CommonGitDirectory, "grove", "sqlite", "app", "feature-old.db");
+        Sqlite(database, "INSERT INTO items VALUES (7);");
         repo.Git(repo.Primary, "worktree", "remove", "--force", Path.Combine(repo.Root, "repo-feature-old")); // outside Grove: its database stays
         var output = new List<string>();
         await using var up = await StartUpAsync(repo, output);
         await GroveCli.SucceedAsync(repo.Primary, "wait", "main", "--timeout", "90");
+        repo.Git(repo.Primary, "worktree", "add", "-q", Path.Combine(repo.Root, "again"), "feature/old"); // by git: grove up's database step sees the orphan
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "feature-old", "--timeout", "90");
 
         lock (output)
         {
             Assert.Single(output, line => line.Contains("1 orphaned database(s), whose worktree is gone: feature-old.db; 'grove db prune' drops them", StringComparison.Ordinal));
         }
+
+        Assert.Equal(0L, Sqlite(database, "SELECT count(*) FROM items;")); // branched anew, not the old rows
+        Assert.Contains("feature-old.db was left by an earlier worktree of the same name", await GroveCli.SucceedAsync(repo.Primary, "logs", "feature-old"), StringComparison.Ordinal);
 
         Signals(up.Identity.Pid);
         await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
@@ -476,6 +483,39 @@ public class UpCommandTests
 
     private static ProcessIdentity? ServerProcess(string postmasterPid) =>
         File.Exists(postmasterPid) ? ProcessIdentity.Read(int.Parse(File.ReadLines(postmasterPid).First(), System.Globalization.CultureInfo.InvariantCulture)) : null;
+
+    [Fact]
+    public async Task Rm_ForceWhileAProgramOutsideGroveWritesIntoTheFolder_FinishesTheRemoval()
+    {
+        using var repo = TestRepository.Create();
+        var folder = repo.AddWorktree("feature/busy");
+        var many = Directory.CreateDirectory(Path.Combine(folder, "many")).FullName; // git takes a while to delete them: the writer gets in between
+        for (var i = 0; i < 3000; i++)
+        {
+            File.WriteAllText(Path.Combine(many, $"file-{i}.txt"), "x");
+        }
+
+        await GroveCli.SucceedAsync(repo.Primary, "ls");
+        // Not Grove's: nothing recorded to stop. It writes into its working folder without pause.
+        using var writer = Process.Start(new ProcessStartInfo("bash", ["-c", "while :; do for i in 1 2 3 4 5 6 7 8; do : > f$i 2>/dev/null || exit 0; done; done"]) { WorkingDirectory = folder })!;
+        await WaitUntilAsync(() => File.Exists(Path.Combine(folder, "f8")));
+        try
+        {
+            var result = await GroveCli.RunAsync(repo.Primary, "rm", "feature-busy", "--force");
+
+            Assert.True(result.ExitCode == 0, result.StandardError);
+            Assert.False(Directory.Exists(folder), "the folder was left half-removed");
+            Assert.DoesNotContain(folder, repo.Git(repo.Primary, "worktree", "list"), StringComparison.Ordinal);
+            Assert.DoesNotContain(repo.Leases(), l => l.Slug == "feature-busy");
+        }
+        finally
+        {
+            if (!writer.HasExited)
+            {
+                writer.Kill();
+            }
+        }
+    }
 
     [Fact]
     public async Task Up_SecondInstance_RefusedWhileFirstRuns()

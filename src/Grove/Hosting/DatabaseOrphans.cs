@@ -60,10 +60,16 @@ internal sealed class DatabaseOrphans(GroveHost host)
 
             if (!Orphans.IsOrphaned(database, worktrees))
             {
-                var owner = worktrees.First(w => w.Slug == database.Slug);
+                if (worktrees.FirstOrDefault(w => w.Slug == database.Slug) is { } owner)
+                {
+                    return CommandResult.Refused(
+                        $"{name} is the database of the worktree {owner.Slug} ({owner.Path}), not an orphan",
+                        $"'grove db reset {owner.Slug}' replaces it with a fresh branch; 'grove rm {owner.Slug}' drops it with its worktree");
+                }
+
                 return CommandResult.Refused(
-                    $"{name} is the database of the worktree {owner.Slug} ({owner.Path}), not an orphan",
-                    $"'grove db reset {owner.Slug}' replaces it with a fresh branch; 'grove rm {owner.Slug}' drops it with its worktree");
+                    $"{name} belongs to the worktree at {database.Worktree}, which has another branch checked out now: it is kept for when that branch comes back",
+                    "leave it for that branch; once that worktree is removed, 'grove db prune' drops it");
             }
 
             var dropped = await host.Databases.DropOrphanAsync(database, config, progress, cancellationToken).ConfigureAwait(false);

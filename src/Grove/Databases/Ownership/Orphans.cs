@@ -4,9 +4,10 @@ namespace Grove.Databases;
 
 /// <summary>
 /// Which of Grove's branch databases are orphaned: made for a worktree that is gone (removed
-/// outside Grove, or by a removal that failed), so no listed worktree has its slug, or the one that
-/// has it now was made after the database (a new worktree of the same branch). An orphan is never
-/// handed to a new worktree as if it were fresh.
+/// outside Grove, or by a removal that failed). Either the worktree that has its slug now was made
+/// after the database (a new worktree of the same branch), or no worktree has its slug and the
+/// worktree it was made for is gone too (a worktree that only switched to another branch keeps the
+/// databases of its branches). An orphan is never handed to a new worktree as if it were fresh.
 /// </summary>
 internal static class Orphans
 {
@@ -20,8 +21,15 @@ internal static class Orphans
             return false;
         }
 
-        var owner = worktrees.FirstOrDefault(w => string.Equals(w.Slug, slug, StringComparison.Ordinal));
-        return owner is null || MadeBefore(database, owner.Path);
+        var listed = worktrees.ToList();
+        if (listed.FirstOrDefault(w => string.Equals(w.Slug, slug, StringComparison.Ordinal)) is { } owner)
+        {
+            return MadeBefore(database, owner.Path);
+        }
+
+        var madeFor = database.Worktree is null ? null
+            : listed.FirstOrDefault(w => string.Equals(Path.TrimEndingDirectorySeparator(w.Path), Path.TrimEndingDirectorySeparator(database.Worktree), StringComparison.Ordinal));
+        return madeFor is null || MadeBefore(database, madeFor.Path);
     }
 
     /// <summary>Whether <paramref name="database"/> was made before the worktree at <paramref name="worktree"/> existed (so it is an earlier worktree's).</summary>
