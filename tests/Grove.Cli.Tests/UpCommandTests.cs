@@ -180,14 +180,7 @@ public class UpCommandTests
     [Fact]
     public async Task DbReset_WhileUpRunsTheApp_GoesThroughItsApiStopsResetsAndStartsTheApp()
     {
-        using var repo = AppRepository.Create();
-        var config = Path.Combine(repo.Primary, "grove.json");
-        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))!;
-        json["database"] = System.Text.Json.Nodes.JsonNode.Parse("""{ "provider": "sqlite", "name": "app", "seed": "seed.sql" }""");
-        File.WriteAllText(config, json.ToJsonString());
-        File.WriteAllText(Path.Combine(repo.Primary, "seed.sql"), "CREATE TABLE items (id integer PRIMARY KEY); INSERT INTO items VALUES (1);");
-        repo.Git(repo.Primary, "add", "-A");
-        repo.Git(repo.Primary, "commit", "-qm", "a database");
+        using var repo = WithDatabase(AppRepository.Create(), """{ "provider": "sqlite", "name": "app", "seed": "seed.sql" }""", "CREATE TABLE items (id integer PRIMARY KEY); INSERT INTO items VALUES (1);");
         var output = new List<string>();
         await using var up = await StartUpAsync(repo, output);
         await GroveCli.SucceedAsync(repo.Primary, "wait", "--timeout", "90");
@@ -309,14 +302,20 @@ public class UpCommandTests
     private static TestRepository DevServerRepository()
     {
         var repo = AppRepository.Create("--write-files");
+        File.WriteAllText(Path.Combine(repo.Primary, ".gitignore"), ".next/\nnext-env.d.ts\n");
+        return WithDatabase(repo, """{ "provider": "sqlite", "name": "app", "seed": "seed.sql" }""", "CREATE TABLE items (id integer PRIMARY KEY);");
+    }
+
+    /// <summary>Adds a <c>database</c> section and its seed to the repository's grove.json, committed (with whatever else is new).</summary>
+    private static TestRepository WithDatabase(TestRepository repo, string database, string seed)
+    {
         var config = Path.Combine(repo.Primary, "grove.json");
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))!;
-        json["database"] = System.Text.Json.Nodes.JsonNode.Parse("""{ "provider": "sqlite", "name": "app", "seed": "seed.sql" }""");
+        json["database"] = System.Text.Json.Nodes.JsonNode.Parse(database);
         File.WriteAllText(config, json.ToJsonString());
-        File.WriteAllText(Path.Combine(repo.Primary, "seed.sql"), "CREATE TABLE items (id integer PRIMARY KEY);");
-        File.WriteAllText(Path.Combine(repo.Primary, ".gitignore"), ".next/\nnext-env.d.ts\n");
+        File.WriteAllText(Path.Combine(repo.Primary, "seed.sql"), seed);
         repo.Git(repo.Primary, "add", "-A");
-        repo.Git(repo.Primary, "commit", "-qm", "a database, and the dev server's files ignored");
+        repo.Git(repo.Primary, "commit", "-qm", "a database");
         return repo;
     }
 
@@ -439,14 +438,7 @@ public class UpCommandTests
     [Fact]
     public async Task Up_KilledWithSigkill_LsSaysOrphanedAndTheNextCleanUpStopsAppsAndGrovesPostgres()
     {
-        using var repo = AppRepository.Create();
-        var config = Path.Combine(repo.Primary, "grove.json");
-        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))!;
-        json["database"] = System.Text.Json.Nodes.JsonNode.Parse("""{ "provider": "postgres", "name": "app", "seed": "seed.sql", "spares": 0 }""");
-        File.WriteAllText(config, json.ToJsonString());
-        File.WriteAllText(Path.Combine(repo.Primary, "seed.sql"), "CREATE TABLE items (id integer PRIMARY KEY);");
-        repo.Git(repo.Primary, "add", "-A");
-        repo.Git(repo.Primary, "commit", "-qm", "a database in Grove's own PostgreSQL server");
+        using var repo = WithDatabase(AppRepository.Create(), """{ "provider": "postgres", "name": "app", "seed": "seed.sql", "spares": 0 }""", "CREATE TABLE items (id integer PRIMARY KEY);");
         var postmaster = Path.Combine(repo.CommonGitDirectory, "grove", "postgres", "data", "postmaster.pid");
         var output = new List<string>();
 

@@ -152,7 +152,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
                         }
                         else
                         {
-                            Log.Write("grove", "install inputs changed (a lockfile?): trying again");
+                            Log.Write("grove", $"install inputs (a lockfile?) or {GroveConfig.FileName} changed: trying again");
                         }
 
                         break;

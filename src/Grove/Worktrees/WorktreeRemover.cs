@@ -18,6 +18,7 @@ internal sealed class WorktreeRemover(WorktreeCatalog catalog)
     {
         "bin", "obj", "node_modules", ".venv", "venv", "__pycache__", "dist", "build", "target", ".vs", ".idea", ".next", ".nuxt", ".turbo", ".cache", "coverage", "TestResults",
     };
+
     /// <summary>Ignored files that tools generate again (a dev server's type stubs, build caches), so losing them loses nothing.</summary>
     private static readonly HashSet<string> RegenerableFiles = new(StringComparer.Ordinal) { "next-env.d.ts", ".eslintcache", ".DS_Store" };
 
