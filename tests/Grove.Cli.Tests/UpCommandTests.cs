@@ -398,6 +398,34 @@ public class UpCommandTests
     }
 
     [Fact]
+    public async Task NewKeepDb_WhileUpRuns_UpWaitsForGroveNewWhichKeepsTheOrphansData()
+    {
+        using var repo = DevServerRepository();
+        await GroveCli.SucceedAsync(repo.Primary, "new", "feature/kept");
+        var database = Path.Combine(repo.CommonGitDirectory, "grove", "sqlite", "app", "feature-kept.db");
+        Sqlite(database, "INSERT INTO items VALUES (7);");
+        repo.Git(repo.Primary, "worktree", "remove", "--force", Path.Combine(repo.Root, "repo-feature-kept"));
+        var output = new List<string>();
+        await using var up = await StartUpAsync(repo, output);
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "main", "--timeout", "90");
+
+        // Paused after 'git worktree add': grove up sees the worktree first and must leave its database to grove new.
+        var created = await ProcessRunner.RunAsync(
+            new ProcessSpec("dotnet", [Path.Combine(AppContext.BaseDirectory, "grove.dll"), "new", "feature/kept", "--keep-db"], repo.Primary)
+            {
+                Environment = new Dictionary<string, string?> { [CrashPoint.PauseVariable] = CrashPoint.AfterWorktreeAdd },
+            },
+            Bounded.Token(Bounded.Process));
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "feature-kept", "--timeout", "90");
+
+        Assert.True(created.ExitCode == 0, created.StandardError);
+        Assert.Equal(1L, Sqlite(database, "SELECT count(*) FROM items;"));
+        Assert.Contains("is still making this worktree", await GroveCli.SucceedAsync(repo.Primary, "logs", "feature-kept"), StringComparison.Ordinal);
+        Signals(up.Identity.Pid);
+        await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task Restart_BrokenWorktreeGroveJson_RefusedAppKeepsRunningAndAFixedFileIsFollowed()
     {
         using var repo = AppRepository.Create();
