@@ -484,6 +484,9 @@ public class UpCommandTests
         Assert.True(app.IsAlive() && server is not null && server.IsAlive(), "the app and the server should outlive a killed grove up");
         Assert.Equal("orphaned", listed.GetProperty("state").GetString());
         Assert.Contains($"process {app.Pid} still runs", listed.GetProperty("stateReason").GetString(), StringComparison.Ordinal);
+        var waited = await GroveCli.RunAsync(repo.Primary, "wait", "main", "--timeout", "1");
+        Assert.Equal(1, waited.ExitCode);
+        Assert.Contains("main is orphaned: its process", waited.StandardError, StringComparison.Ordinal);
 
         await using (var second = await StartUpAsync(repo, output))
         {
