@@ -67,12 +67,18 @@ internal sealed class CliContext
     {
         await using var host = await OpenHostAsync(cancellationToken).ConfigureAwait(false);
         var snapshot = await host.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+        await WarnIfConfigBrokenAsync(snapshot).ConfigureAwait(false);
+        return snapshot;
+    }
+
+    /// <summary>A broken grove.json, while the snapshot was made with the last good one: said on standard error.</summary>
+    public static async Task WarnIfConfigBrokenAsync(RepositorySnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
         if (snapshot.ConfigError is { } error)
         {
             await Console.Error.WriteLineAsync($"grove: warning: {error}").ConfigureAwait(false);
         }
-
-        return snapshot;
     }
 
     /// <summary>Finishes or drops what a crashed grove run left half-made (databases), saying so on standard error.</summary>

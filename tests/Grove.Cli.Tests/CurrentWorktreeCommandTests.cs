@@ -44,7 +44,9 @@ public class CurrentWorktreeCommandTests
 
         Assert.Contains("\"gatewayUrl\": \"http://main.localhost:23999\"", ls.StandardOutput, StringComparison.Ordinal);
         Assert.Equal("http://main.localhost:23999", url.StandardOutput.Trim());
-        Assert.Contains("export PORT='23000'", env.StandardOutput, StringComparison.Ordinal);
+        var port = System.Text.Json.JsonDocument.Parse(ls.StandardOutput).RootElement[0].GetProperty("port").GetInt32();
+        Assert.InRange(port, 23000, 23099); // the last good config's range (the default would be 4000)
+        Assert.Contains($"export PORT='{port}'", env.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -306,6 +306,17 @@ public class UpCommandTests
         return WithDatabase(repo, """{ "provider": "sqlite", "name": "app", "seed": "seed.sql" }""", "CREATE TABLE items (id integer PRIMARY KEY);");
     }
 
+    /// <summary>Makes <paramref name="branch"/>'s worktree with grove new, writes a row into its SQLite database, and removes the worktree outside Grove: its database is orphaned. Returns the database file.</summary>
+    private static async Task<string> OrphanWithARowAsync(TestRepository repo, string branch)
+    {
+        await GroveCli.SucceedAsync(repo.Primary, "new", branch);
+        var slug = branch.Replace('/', '-');
+        var database = Path.Combine(repo.CommonGitDirectory, "grove", "sqlite", "app", $"{slug}.db");
+        Sqlite(database, "INSERT INTO items VALUES (7);");
+        repo.Git(repo.Primary, "worktree", "remove", "--force", Path.Combine(repo.Root, $"repo-{slug}"));
+        return database;
+    }
+
     /// <summary>Adds a <c>database</c> section and its seed to the repository's grove.json, committed (with whatever else is new).</summary>
     private static TestRepository WithDatabase(TestRepository repo, string database, string seed)
     {
@@ -375,10 +386,7 @@ public class UpCommandTests
     public async Task Up_OrphanedDatabase_ReportedInOneLineAtStart()
     {
         using var repo = DevServerRepository();
-        await GroveCli.SucceedAsync(repo.Primary, "new", "feature/old");
-        var database = Path.Combine(repo.CommonGitDirectory, "grove", "sqlite", "app", "feature-old.db");
-        Sqlite(database, "INSERT INTO items VALUES (7);");
-        repo.Git(repo.Primary, "worktree", "remove", "--force", Path.Combine(repo.Root, "repo-feature-old")); // outside Grove: its database stays
+        var database = await OrphanWithARowAsync(repo, "feature/old");
         var output = new List<string>();
         await using var up = await StartUpAsync(repo, output);
         await GroveCli.SucceedAsync(repo.Primary, "wait", "main", "--timeout", "90");
@@ -401,10 +409,7 @@ public class UpCommandTests
     public async Task NewKeepDb_WhileUpRuns_UpWaitsForGroveNewWhichKeepsTheOrphansData()
     {
         using var repo = DevServerRepository();
-        await GroveCli.SucceedAsync(repo.Primary, "new", "feature/kept");
-        var database = Path.Combine(repo.CommonGitDirectory, "grove", "sqlite", "app", "feature-kept.db");
-        Sqlite(database, "INSERT INTO items VALUES (7);");
-        repo.Git(repo.Primary, "worktree", "remove", "--force", Path.Combine(repo.Root, "repo-feature-kept"));
+        var database = await OrphanWithARowAsync(repo, "feature/kept");
         var output = new List<string>();
         await using var up = await StartUpAsync(repo, output);
         await GroveCli.SucceedAsync(repo.Primary, "wait", "main", "--timeout", "90");
