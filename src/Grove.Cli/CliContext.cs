@@ -45,7 +45,14 @@ internal sealed class CliContext
     {
         if (snapshot?.Primary is { } primary)
         {
-            return GroveConfigLoader.LoadFromWorktree(primary.Path);
+            try
+            {
+                return GroveConfigLoader.LoadFromWorktree(primary.Path);
+            }
+            catch (ConfigException) when (snapshot.ConfigError is not null && Catalog.LastGood.Recall() is { } lastGood)
+            {
+                return lastGood; // a read-only command goes on with the last good config (the snapshot's warning says so)
+            }
         }
 
         var entries = await Catalog.ListAsync(cancellationToken).ConfigureAwait(false);
@@ -59,7 +66,19 @@ internal sealed class CliContext
     public async Task<RepositorySnapshot> SnapshotAsync(CancellationToken cancellationToken)
     {
         await using var host = await OpenHostAsync(cancellationToken).ConfigureAwait(false);
-        return await host.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+        var snapshot = await host.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+        await WarnIfConfigBrokenAsync(snapshot).ConfigureAwait(false);
+        return snapshot;
+    }
+
+    /// <summary>A broken grove.json, while the snapshot was made with the last good one: said on standard error.</summary>
+    public static async Task WarnIfConfigBrokenAsync(RepositorySnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (snapshot.ConfigError is { } error)
+        {
+            await Console.Error.WriteLineAsync($"grove: warning: {error}").ConfigureAwait(false);
+        }
     }
 
     /// <summary>Finishes or drops what a crashed grove run left half-made (databases), saying so on standard error.</summary>

@@ -23,6 +23,33 @@ public class CurrentWorktreeCommandTests
     }
 
     [Fact]
+    public async Task LsUrlEnv_TypoInPrimaryGroveJson_UseTheLastGoodConfigAndWarn()
+    {
+        using var repo = TestRepository.Create();
+        var config = Path.Combine(repo.Primary, "grove.json");
+        File.WriteAllText(config, """{ "ports": { "base": 23000, "range": 100 }, "gateway": { "port": 23999 } }""");
+        await GroveCli.SucceedAsync(repo.Primary, "url");
+        File.WriteAllText(config, """{ "ports": { "base": 23000, "range": 100 }, "gatway": { "port": 23999 } }"""); // a typo
+
+        var ls = await GroveCli.RunAsync(repo.Primary, "ls", "--json");
+        var url = await GroveCli.RunAsync(repo.Primary, "url", "--gateway");
+        var env = await GroveCli.RunAsync(repo.Primary, "env");
+
+        foreach (var result in new[] { ls, url, env })
+        {
+            Assert.True(result.ExitCode == 0, result.StandardError);
+            Assert.Contains("gatway", result.StandardError, StringComparison.Ordinal);
+            Assert.Contains("still using the last good grove.json", result.StandardError, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("\"gatewayUrl\": \"http://main.localhost:23999\"", ls.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal("http://main.localhost:23999", url.StandardOutput.Trim());
+        var port = System.Text.Json.JsonDocument.Parse(ls.StandardOutput).RootElement[0].GetProperty("port").GetInt32();
+        Assert.InRange(port, 23000, 23099); // the last good config's range (the default would be 4000)
+        Assert.Contains($"export PORT='{port}'", env.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Env_Evaluated_GivesBackExactValues()
     {
         using var repo = TestRepository.Create();

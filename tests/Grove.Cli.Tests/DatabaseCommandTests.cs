@@ -46,6 +46,51 @@ public class DatabaseCommandTests
     }
 
     [Fact]
+    public async Task OrphanedDatabases_Sqlite_ListedDroppedPrunedAndNeverHandedToANewWorktreeAsFresh()
+    {
+        using var repo = Configure(TestRepository.Create(), """{ "provider": "sqlite", "name": "app", "seed": "db/seed.sql" }""");
+        var folder = Path.Combine(repo.CommonGitDirectory, "grove", "sqlite", "app");
+        foreach (var name in new[] { "x", "y", "z", "w" })
+        {
+            await GroveCli.SucceedAsync(repo.Primary, "new", $"feature/{name}");
+            Execute(Path.Combine(folder, $"feature-{name}.db"), "INSERT INTO items VALUES (3, 'an old row');");
+            repo.Git(repo.Primary, "worktree", "remove", "--force", Path.Combine(repo.Root, $"repo-feature-{name}")); // outside Grove
+        }
+
+        await GroveCli.SucceedAsync(repo.Primary, "db", "reset", "main");
+        var listed = JsonSerializer.Deserialize<List<OwnedJson>>(await GroveCli.SucceedAsync(repo.Primary, "db", "ls", "--json"), WebJson)!;
+        var table = await GroveCli.SucceedAsync(repo.Primary, "db", "ls");
+        var foreign = await GroveCli.RunAsync(repo.Primary, "db", "drop", "nope.db");
+        var live = await GroveCli.RunAsync(repo.Primary, "db", "drop", "main.db");
+        var dropped = await GroveCli.RunAsync(repo.Primary, "db", "drop", "feature-z.db");
+        var fresh = await GroveCli.RunAsync(repo.Primary, "new", "feature/x");
+        var reused = await GroveCli.RunAsync(repo.Primary, "new", "feature/y", "--keep-db");
+        var pruned = await GroveCli.RunAsync(repo.Primary, "db", "prune");
+
+        Assert.Equal(["orphaned", "orphaned", "orphaned", "orphaned"], listed.Where(d => d.Slug is not null && d.Slug.StartsWith("feature-", StringComparison.Ordinal)).Select(d => d.State));
+        Assert.Equal("ready", listed.Single(d => d.Slug == "main").State);
+        Assert.Contains("feature-x.db branch feature-x orphaned", System.Text.RegularExpressions.Regex.Replace(table, " +", " "), StringComparison.Ordinal);
+        Assert.Equal(1, foreign.ExitCode);
+        Assert.Contains("never drops", foreign.StandardError, StringComparison.Ordinal);
+        Assert.Equal(1, live.ExitCode);
+        Assert.Contains("grove db reset main", live.StandardError, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(folder, "main.db")));
+        Assert.True(dropped.ExitCode == 0, dropped.StandardError);
+        Assert.False(File.Exists(Path.Combine(folder, "feature-z.db")));
+        Assert.True(fresh.ExitCode == 0, fresh.StandardError);
+        Assert.Contains("orphaned", fresh.StandardError, StringComparison.Ordinal);
+        Assert.Equal(2L, Count(Path.Combine(folder, "feature-x.db"))); // branched anew: the old row is gone
+        Assert.True(reused.ExitCode == 0, reused.StandardError);
+        Assert.Equal(3L, Count(Path.Combine(folder, "feature-y.db"))); // asked for: the old data kept
+        Assert.True(pruned.ExitCode == 0, pruned.StandardError);
+        Assert.Contains("feature-w.db", pruned.StandardOutput, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder, "feature-w.db")));
+        Assert.True(File.Exists(Path.Combine(folder, "feature-x.db")) && File.Exists(Path.Combine(folder, "feature-y.db")) && File.Exists(Path.Combine(folder, "__template.db")));
+        var after = JsonSerializer.Deserialize<List<OwnedJson>>(await GroveCli.SucceedAsync(repo.Primary, "db", "ls", "--json"), WebJson)!;
+        Assert.DoesNotContain(after, d => d.State == "orphaned");
+    }
+
+    [Fact]
     public async Task RmKeepDb_WorktreeThatNeverGotADatabase_SaysSoInsteadOfKept()
     {
         using var repo = Configure(TestRepository.Create(), """{ "provider": "sqlite", "name": "app", "seed": "db/seed.sql" }""");
@@ -125,7 +170,7 @@ public class DatabaseCommandTests
         return (long)command.ExecuteScalar()!;
     }
 
-    private sealed record OwnedJson(string Provider, string Name, string Kind, string? Slug, bool Ready);
+    private sealed record OwnedJson(string Provider, string Name, string Kind, string? Slug, bool Ready, string State);
 }
 
 [Collection(PostgresGroup.Name)]
@@ -177,6 +222,35 @@ public class PostgresCommandTests(PostgresFixture postgres)
         Assert.Contains($"database {name}_feature-one dropped", removed, StringComparison.Ordinal);
         Assert.Equal(Assert.Single(third), Assert.Single(await postgres.DatabasesAsync($"{name}__spare_")));
         Assert.Equal(2L, await postgres.ScalarAsync<long>(third[0], "SELECT count(*) FROM items;"));
+    }
+
+    [Fact]
+    public async Task OrphanedDatabase_Postgres_NewWorktreeBranchesAnewAndPruneDropsOnlyOrphans()
+    {
+        using var repo = DatabaseCommandTests.Configure(TestRepository.Create(), Database(postgres.ConnectionString, out var name));
+        await GroveCli.SucceedAsync(repo.Primary, "new", "feature/pg");
+        await GroveCli.SucceedAsync(repo.Primary, "new", "feature/live");
+        var branch = $"{name}_feature-pg";
+        await postgres.ExecuteAsync(branch, "INSERT INTO items VALUES (3, 'an old row');");
+        repo.Git(repo.Primary, "worktree", "remove", "--force", Path.Combine(repo.Root, "repo-feature-pg")); // outside Grove
+
+        var listed = JsonDocument.Parse(await GroveCli.SucceedAsync(repo.Primary, "db", "ls", "--json")).RootElement;
+        var fresh = await GroveCli.RunAsync(repo.Primary, "new", "feature/pg");
+        var rows = await postgres.ScalarAsync<long>(branch, "SELECT count(*) FROM items;");
+        repo.Git(repo.Primary, "worktree", "remove", "--force", Path.Combine(repo.Root, "repo-feature-pg"));
+        var pruned = await GroveCli.RunAsync(repo.Primary, "db", "prune");
+
+        Assert.Equal("orphaned", listed.EnumerateArray().Single(d => d.GetProperty("name").GetString() == branch).GetProperty("state").GetString());
+        Assert.Equal("ready", listed.EnumerateArray().Single(d => d.GetProperty("name").GetString() == $"{name}_feature-live").GetProperty("state").GetString());
+        Assert.True(fresh.ExitCode == 0, fresh.StandardError);
+        Assert.Contains($"{branch} was left by an earlier worktree", fresh.StandardError, StringComparison.Ordinal);
+        Assert.Equal(2L, rows);
+        Assert.True(pruned.ExitCode == 0, pruned.StandardError);
+        Assert.Contains(branch, pruned.StandardOutput, StringComparison.Ordinal);
+        var databases = await postgres.DatabasesAsync(name);
+        Assert.DoesNotContain(branch, databases);
+        Assert.Contains($"{name}_feature-live", databases);
+        Assert.Contains($"{name}__template", databases);
     }
 
     private static List<string> Spares(string dbLsJson) =>

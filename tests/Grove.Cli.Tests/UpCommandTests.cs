@@ -180,14 +180,7 @@ public class UpCommandTests
     [Fact]
     public async Task DbReset_WhileUpRunsTheApp_GoesThroughItsApiStopsResetsAndStartsTheApp()
     {
-        using var repo = AppRepository.Create();
-        var config = Path.Combine(repo.Primary, "grove.json");
-        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))!;
-        json["database"] = System.Text.Json.Nodes.JsonNode.Parse("""{ "provider": "sqlite", "name": "app", "seed": "seed.sql" }""");
-        File.WriteAllText(config, json.ToJsonString());
-        File.WriteAllText(Path.Combine(repo.Primary, "seed.sql"), "CREATE TABLE items (id integer PRIMARY KEY); INSERT INTO items VALUES (1);");
-        repo.Git(repo.Primary, "add", "-A");
-        repo.Git(repo.Primary, "commit", "-qm", "a database");
+        using var repo = WithDatabase(AppRepository.Create(), """{ "provider": "sqlite", "name": "app", "seed": "seed.sql" }""", "CREATE TABLE items (id integer PRIMARY KEY); INSERT INTO items VALUES (1);");
         var output = new List<string>();
         await using var up = await StartUpAsync(repo, output);
         await GroveCli.SucceedAsync(repo.Primary, "wait", "--timeout", "90");
@@ -303,6 +296,253 @@ public class UpCommandTests
         Assert.Equal("folder exists=True", File.ReadAllText(record)); // stopped first, then removed
         Signals(up.Identity.Pid);
         await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>A repository whose app writes into its worktree as a dev server does, with a SQLite database, and those files ignored.</summary>
+    private static TestRepository DevServerRepository()
+    {
+        var repo = AppRepository.Create("--write-files");
+        File.WriteAllText(Path.Combine(repo.Primary, ".gitignore"), ".next/\nnext-env.d.ts\n");
+        return WithDatabase(repo, """{ "provider": "sqlite", "name": "app", "seed": "seed.sql" }""", "CREATE TABLE items (id integer PRIMARY KEY);");
+    }
+
+    /// <summary>Makes <paramref name="branch"/>'s worktree with grove new, writes a row into its SQLite database, and removes the worktree outside Grove: its database is orphaned. Returns the database file.</summary>
+    private static async Task<string> OrphanWithARowAsync(TestRepository repo, string branch)
+    {
+        await GroveCli.SucceedAsync(repo.Primary, "new", branch);
+        var slug = branch.Replace('/', '-');
+        var database = Path.Combine(repo.CommonGitDirectory, "grove", "sqlite", "app", $"{slug}.db");
+        Sqlite(database, "INSERT INTO items VALUES (7);");
+        repo.Git(repo.Primary, "worktree", "remove", "--force", Path.Combine(repo.Root, $"repo-{slug}"));
+        return database;
+    }
+
+    /// <summary>Adds a <c>database</c> section and its seed to the repository's grove.json, committed (with whatever else is new).</summary>
+    private static TestRepository WithDatabase(TestRepository repo, string database, string seed)
+    {
+        var config = Path.Combine(repo.Primary, "grove.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))!;
+        json["database"] = System.Text.Json.Nodes.JsonNode.Parse(database);
+        File.WriteAllText(config, json.ToJsonString());
+        File.WriteAllText(Path.Combine(repo.Primary, "seed.sql"), seed);
+        repo.Git(repo.Primary, "add", "-A");
+        repo.Git(repo.Primary, "commit", "-qm", "a database");
+        return repo;
+    }
+
+    [Fact]
+    public async Task Rm_AppLeftRunningByKilledUp_StopsItThenRemovesEverything()
+    {
+        using var repo = DevServerRepository();
+        var folder = repo.AddWorktree("feature/dev");
+        var output = new List<string>();
+        await using var up = await StartUpAsync(repo, output);
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "feature-dev", "--timeout", "90");
+        var app = AppProcesses(repo)["feature-dev"];
+        var database = Path.Combine(repo.CommonGitDirectory, "grove", "sqlite", "app", "feature-dev.db");
+        Process.GetProcessById(up.Identity.Pid).Kill(); // SIGKILL: its apps live on, still writing
+        await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+        File.WriteAllText(Path.Combine(folder, "notes.txt"), "untracked work, discarded by --force");
+        await WaitUntilAsync(() => File.Exists(Path.Combine(folder, "next-env.d.ts")));
+        Assert.True(app.IsAlive() && File.Exists(database));
+
+        var result = await GroveCli.RunAsync(repo.Primary, "rm", "feature-dev", "--force");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Contains("stopped the app of feature-dev", result.StandardError, StringComparison.Ordinal);
+        Assert.False(app.IsAlive(), "the app still runs after its worktree was removed");
+        await Task.Delay(500, TestContext.Current.CancellationToken); // nothing writes the folder back
+        Assert.False(Directory.Exists(folder), "the worktree's folder is left");
+        Assert.DoesNotContain(folder, repo.Git(repo.Primary, "worktree", "list"), StringComparison.Ordinal);
+        Assert.False(File.Exists(database), "its database is left");
+        Assert.DoesNotContain(repo.Leases(), l => l.Slug == "feature-dev");
+    }
+
+    [Fact]
+    public async Task Rm_WhileUpRunsADevServer_ItsGeneratedIgnoredFilesAreNotWorkThatWouldBeLost()
+    {
+        using var repo = DevServerRepository();
+        var folder = repo.AddWorktree("feature/gen");
+        File.WriteAllText(Path.Combine(folder, "next.config.local.json"), "{}"); // ignored by nothing: untracked work
+        var output = new List<string>();
+        await using var up = await StartUpAsync(repo, output);
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "feature-gen", "--timeout", "90");
+        await WaitUntilAsync(() => File.Exists(Path.Combine(folder, "next-env.d.ts")));
+
+        var refused = await GroveCli.RunAsync(repo.Primary, "rm", "feature-gen");
+        File.Delete(Path.Combine(folder, "next.config.local.json"));
+        var removed = await GroveCli.RunAsync(repo.Primary, "rm", "feature-gen");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("next.config.local.json", refused.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("next-env.d.ts", refused.StandardError, StringComparison.Ordinal);
+        Assert.True(removed.ExitCode == 0, removed.StandardError);
+        Assert.False(Directory.Exists(folder));
+        Signals(up.Identity.Pid);
+        await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Up_OrphanedDatabase_ReportedInOneLineAtStart()
+    {
+        using var repo = DevServerRepository();
+        var database = await OrphanWithARowAsync(repo, "feature/old");
+        var output = new List<string>();
+        await using var up = await StartUpAsync(repo, output);
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "main", "--timeout", "90");
+        repo.Git(repo.Primary, "worktree", "add", "-q", Path.Combine(repo.Root, "again"), "feature/old"); // by git: grove up's database step sees the orphan
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "feature-old", "--timeout", "90");
+
+        lock (output)
+        {
+            Assert.Single(output, line => line.Contains("1 orphaned database(s), whose worktree is gone: feature-old.db; 'grove db prune' drops them", StringComparison.Ordinal));
+        }
+
+        Assert.Equal(0L, Sqlite(database, "SELECT count(*) FROM items;")); // branched anew, not the old rows
+        Assert.Contains("feature-old.db was left by an earlier worktree of the same name", await GroveCli.SucceedAsync(repo.Primary, "logs", "feature-old"), StringComparison.Ordinal);
+
+        Signals(up.Identity.Pid);
+        await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task NewKeepDb_WhileUpRuns_UpWaitsForGroveNewWhichKeepsTheOrphansData()
+    {
+        using var repo = DevServerRepository();
+        var database = await OrphanWithARowAsync(repo, "feature/kept");
+        var output = new List<string>();
+        await using var up = await StartUpAsync(repo, output);
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "main", "--timeout", "90");
+
+        // Paused after 'git worktree add': grove up sees the worktree first and must leave its database to grove new.
+        var created = await ProcessRunner.RunAsync(
+            new ProcessSpec("dotnet", [Path.Combine(AppContext.BaseDirectory, "grove.dll"), "new", "feature/kept", "--keep-db"], repo.Primary)
+            {
+                Environment = new Dictionary<string, string?> { [CrashPoint.PauseVariable] = CrashPoint.AfterWorktreeAdd },
+            },
+            Bounded.Token(Bounded.Process));
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "feature-kept", "--timeout", "90");
+
+        Assert.True(created.ExitCode == 0, created.StandardError);
+        Assert.Equal(1L, Sqlite(database, "SELECT count(*) FROM items;"));
+        Assert.Contains("is still making this worktree", await GroveCli.SucceedAsync(repo.Primary, "logs", "feature-kept"), StringComparison.Ordinal);
+        Signals(up.Identity.Pid);
+        await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Restart_BrokenWorktreeGroveJson_RefusedAppKeepsRunningAndAFixedFileIsFollowed()
+    {
+        using var repo = AppRepository.Create();
+        var folder = repo.AddWorktree("feature/cfg");
+        var output = new List<string>();
+        await using var up = await StartUpAsync(repo, output);
+        var url = (await GroveCli.SucceedAsync(repo.Primary, "wait", "feature-cfg", "--timeout", "90")).Trim();
+        var app = AppProcesses(repo)["feature-cfg"];
+        var config = Path.Combine(folder, "grove.json");
+        var good = File.ReadAllText(config);
+        File.WriteAllText(config, good.Replace("\"app\"", "\"apps\"", StringComparison.Ordinal)); // a typo
+
+        var refused = await GroveCli.RunAsync(repo.Primary, "restart", "feature-cfg");
+        await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken); // the runner sees the broken file meanwhile
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("restart of feature-cfg refused", refused.StandardError, StringComparison.Ordinal);
+        Assert.Contains("apps", refused.StandardError, StringComparison.Ordinal);
+        Assert.True(app.IsAlive(), "a restart with a broken grove.json stopped the healthy app");
+        Assert.Equal(app, AppProcesses(repo)["feature-cfg"]);
+        Assert.Equal(WorktreeState.Running, (await repo.SnapshotWithStatesAsync(TestContext.Current.CancellationToken)).Find("feature-cfg")!.State);
+
+        var fixedConfig = System.Text.Json.Nodes.JsonNode.Parse(good)!;
+        fixedConfig["app"]!["env"] = System.Text.Json.Nodes.JsonNode.Parse("""{ "MARK": "fixed" }""");
+        File.WriteAllText(config, fixedConfig.ToJsonString()); // fixed, with a change: followed without a command
+        await WaitUntilAsync(() => !app.IsAlive());
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "feature-cfg", "--timeout", "90");
+
+        using var http = new HttpClient();
+        Assert.Equal("fixed", await http.GetStringAsync(new Uri($"{url}/env/MARK"), TestContext.Current.CancellationToken));
+        var logs = await GroveCli.SucceedAsync(repo.Primary, "logs", "feature-cfg");
+        Assert.Contains("the app keeps running with the grove.json it started with", logs, StringComparison.Ordinal);
+        Assert.Contains("grove.json changed: restarting the app with it", logs, StringComparison.Ordinal);
+        Signals(up.Identity.Pid);
+        await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Up_KilledWithSigkill_LsSaysOrphanedAndTheNextCleanUpStopsAppsAndGrovesPostgres()
+    {
+        using var repo = WithDatabase(AppRepository.Create(), """{ "provider": "postgres", "name": "app", "seed": "seed.sql", "spares": 0 }""", "CREATE TABLE items (id integer PRIMARY KEY);");
+        var postmaster = Path.Combine(repo.CommonGitDirectory, "grove", "postgres", "data", "postmaster.pid");
+        var output = new List<string>();
+
+        await using (var first = await StartUpAsync(repo, output))
+        {
+            await GroveCli.SucceedAsync(repo.Primary, "wait", "main", "--timeout", "120");
+            Process.GetProcessById(first.Identity.Pid).Kill(); // SIGKILL: the app and the server live on
+            await first.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+        }
+
+        var app = AppProcesses(repo)["main"];
+        var server = ServerProcess(postmaster);
+        var listed = System.Text.Json.JsonDocument.Parse(await GroveCli.SucceedAsync(repo.Primary, "ls", "--json")).RootElement[0];
+
+        Assert.True(app.IsAlive() && server is not null && server.IsAlive(), "the app and the server should outlive a killed grove up");
+        Assert.Equal("orphaned", listed.GetProperty("state").GetString());
+        Assert.Contains($"process {app.Pid} still runs", listed.GetProperty("stateReason").GetString(), StringComparison.Ordinal);
+        var waited = await GroveCli.RunAsync(repo.Primary, "wait", "main", "--timeout", "1");
+        Assert.Equal(1, waited.ExitCode);
+        Assert.Contains("main is orphaned: its process", waited.StandardError, StringComparison.Ordinal);
+
+        await using (var second = await StartUpAsync(repo, output))
+        {
+            await GroveCli.SucceedAsync(repo.Primary, "wait", "main", "--timeout", "120");
+            Assert.False(app.IsAlive(), "the orphaned app survived the next grove up");
+            Signals(second.Identity.Pid);
+            Assert.Equal(0, await second.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken));
+        }
+
+        await WaitUntilAsync(() => !server!.IsAlive());
+        Assert.False(File.Exists(postmaster), "Grove's PostgreSQL server outlived the clean grove up after the killed one");
+        lock (output)
+        {
+            Assert.Contains(output, line => line.Contains($"stopped 1 app(s) that a grove up which did not stop cleanly had left running (main: process {app.Pid})", StringComparison.Ordinal));
+        }
+    }
+
+    private static ProcessIdentity? ServerProcess(string postmasterPid) =>
+        File.Exists(postmasterPid) ? ProcessIdentity.Read(int.Parse(File.ReadLines(postmasterPid).First(), System.Globalization.CultureInfo.InvariantCulture)) : null;
+
+    [Fact]
+    public async Task Rm_ForceWhileAProgramOutsideGroveWritesIntoTheFolder_FinishesTheRemoval()
+    {
+        using var repo = TestRepository.Create();
+        var folder = repo.AddWorktree("feature/busy");
+        var many = Directory.CreateDirectory(Path.Combine(folder, "many")).FullName; // git takes a while to delete them: the writer gets in between
+        for (var i = 0; i < 3000; i++)
+        {
+            File.WriteAllText(Path.Combine(many, $"file-{i}.txt"), "x");
+        }
+
+        await GroveCli.SucceedAsync(repo.Primary, "ls");
+        // Not Grove's: nothing recorded to stop. It writes into its working folder without pause.
+        using var writer = Process.Start(new ProcessStartInfo("bash", ["-c", "while :; do for i in 1 2 3 4 5 6 7 8; do : > f$i 2>/dev/null || exit 0; done; done"]) { WorkingDirectory = folder })!;
+        await WaitUntilAsync(() => File.Exists(Path.Combine(folder, "f8")));
+        try
+        {
+            var result = await GroveCli.RunAsync(repo.Primary, "rm", "feature-busy", "--force");
+
+            Assert.True(result.ExitCode == 0, result.StandardError);
+            Assert.False(Directory.Exists(folder), "the folder was left half-removed");
+            Assert.DoesNotContain(folder, repo.Git(repo.Primary, "worktree", "list"), StringComparison.Ordinal);
+            Assert.DoesNotContain(repo.Leases(), l => l.Slug == "feature-busy");
+        }
+        finally
+        {
+            if (!writer.HasExited)
+            {
+                writer.Kill();
+            }
+        }
     }
 
     [Fact]

@@ -4,7 +4,9 @@ using System.Runtime.InteropServices;
 
 // Flags: --ignore-sigterm, --exit <code> (exit at once), --exit-after <ms> <code>,
 // --unhealthy (health answers 503), --spawn-child (leaves a 'sleep' child in its process group),
-// --record-stop (when stopped, writes beside this program whether its worktree folder still existed).
+// --record-stop (when stopped, writes beside this program whether its worktree folder still existed),
+// --write-files (writes into its worktree folder all the time, as a dev server does: .next/cache/* and
+// next-env.d.ts, creating the folders again when they are gone).
 var flags = args.ToList();
 string? Value(string flag, int offset = 1) => flags.IndexOf(flag) is var i and >= 0 && i + offset < flags.Count ? flags[i + offset] : null;
 
@@ -43,6 +45,29 @@ if (flags.Contains("--record-stop"))
     app.Lifetime.ApplicationStopping.Register(() => File.WriteAllText(
         Path.Combine(AppContext.BaseDirectory, $"stopped-{Environment.GetEnvironmentVariable("GROVE_SLUG")}.txt"),
         $"folder exists={Directory.Exists(folder)}"));
+}
+
+if (flags.Contains("--write-files"))
+{
+    var folder = Environment.CurrentDirectory;
+    _ = Task.Run(async () =>
+    {
+        for (var tick = 0; ; tick++)
+        {
+            try
+            {
+                var cache = Directory.CreateDirectory(Path.Combine(folder, ".next", "cache"));
+                File.WriteAllText(Path.Combine(cache.FullName, $"chunk-{tick % 20}.js"), $"// {tick}");
+                File.WriteAllText(Path.Combine(folder, "next-env.d.ts"), "/// <reference types=\"next\" />");
+            }
+            catch (IOException)
+            {
+                // Removed under it: written again on the next tick.
+            }
+
+            await Task.Delay(5);
+        }
+    });
 }
 
 var unhealthy = flags.Contains("--unhealthy");

@@ -95,6 +95,8 @@ public sealed class TestRepository : IDisposable
     /// <summary>What the supervisor recorded in the state store: app states, process ids, the front end that runs.</summary>
     internal Grove.Supervision.RunStore Runs() => new(new Grove.State.StateStore(CommonGitDirectory));
 
+    internal IReadOnlyList<Grove.State.Lease> Leases() => new Grove.State.LeaseStore(new Grove.State.StateStore(CommonGitDirectory)).ReadAll();
+
     public void Dispose() => _root.Dispose();
 
     public static string RunGit(string directory, params string[] arguments)

@@ -11,12 +11,14 @@ using Grove.Worktrees;
 
 namespace Grove.Cli.Commands;
 
-/// <summary><c>grove db ls|reset|template</c>: the databases Grove made for the worktrees.</summary>
+/// <summary><c>grove db ls|drop|prune|reset|template</c>: the databases Grove made for the worktrees.</summary>
 internal static class DbCommand
 {
-    public static Command Create() => new("db", "List, reset and template the worktrees' databases")
+    public static Command Create() => new("db", "List, reset, drop and template the worktrees' databases")
     {
         List(),
+        Drop(),
+        Prune(),
         Reset(),
         Template(),
     };
@@ -24,30 +26,63 @@ internal static class DbCommand
     private static Command List()
     {
         var json = new Option<bool>("--json") { Description = "Print a JSON array instead of a table" };
-        var command = new Command("ls", "List the databases Grove made (templates, branches and spares), from the state store") { json };
+        var command = new Command("ls", "List the databases Grove made (templates, branches and spares) and their state (ready, unfinished, orphaned)") { json };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
             await context.SettleInterruptedAsync(cancellationToken).ConfigureAwait(false);
-            await using var databases = context.Databases();
-            var owned = databases.ListOwned();
+            await using var host = await context.OpenHostAsync(cancellationToken).ConfigureAwait(false);
+            var listed = await host.ListDatabasesAsync(cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                var items = owned.Select(d => new OwnedDatabaseJson(d.Provider, d.Server, d.Name, OwnedKindNames.Of(d.Kind), d.Worktree, d.Slug, d.Ready, d.CreatedAt)).ToList();
+                var items = listed.Select(l => new OwnedDatabaseJson(
+                    l.Database.Provider, l.Database.Server, l.Database.Name, OwnedKindNames.Of(l.Database.Kind), l.Database.Worktree, l.Database.Slug, l.Database.Ready, l.State, l.Database.CreatedAt)).ToList();
                 Console.Out.WriteLine(JsonSerializer.Serialize(items, DbJson.Default.ListOwnedDatabaseJson));
                 return 0;
             }
 
-            var rows = owned.Select(d => (IReadOnlyList<string>)
+            var rows = listed.Select(l => (IReadOnlyList<string>)
             [
-                d.Provider,
-                d.Server,
-                d.Provider == "sqlite" ? Path.GetFileName(d.Name) : d.Name,
-                OwnedKindNames.Of(d.Kind),
-                d.Slug ?? "-",
-                d.Ready ? "ready" : "unfinished",
-                d.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                l.Database.Provider,
+                l.Database.Server,
+                l.Database.Provider == "sqlite" ? Path.GetFileName(l.Database.Name) : l.Database.Name,
+                OwnedKindNames.Of(l.Database.Kind),
+                l.Database.Slug ?? "-",
+                l.State,
+                l.Database.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
             ]).ToList();
             Console.Out.Write(TextTable.Render(["PROVIDER", "SERVER", "NAME", "KIND", "WORKTREE", "STATE", "CREATED"], rows));
+            if (listed.Any(l => l.State == DatabaseListing.Orphaned))
+            {
+                Console.Error.WriteLine("grove: orphaned databases belong to worktrees that are gone; 'grove db prune' drops them, 'grove db drop <name>' one of them");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Drop()
+    {
+        var name = new Argument<string>("name") { Description = "The orphaned database's name, as 'grove db ls' shows it" };
+        var command = new Command("drop", "Drop one orphaned database (its worktree is gone); never a live worktree's, a template, or one Grove did not make") { name };
+        CommandAction.Set(command, async (parse, context, cancellationToken) =>
+        {
+            await using var host = await context.OpenHostAsync(cancellationToken).ConfigureAwait(false);
+            var dropped = (await host.DropDatabaseAsync(parse.GetValue(name)!, StderrProgress.Instance, cancellationToken).ConfigureAwait(false)).ThrowIfNotDone();
+            Console.Out.WriteLine(dropped.Message);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Prune()
+    {
+        var command = new Command("prune", "Drop every orphaned database (branches whose worktree is gone); nothing else");
+        CommandAction.Set(command, async (_, context, cancellationToken) =>
+        {
+            await using var host = await context.OpenHostAsync(cancellationToken).ConfigureAwait(false);
+            var pruned = (await host.PruneDatabasesAsync(StderrProgress.Instance, cancellationToken).ConfigureAwait(false)).ThrowIfNotDone();
+            Console.Out.WriteLine(pruned.Message);
             return 0;
         });
         return command;

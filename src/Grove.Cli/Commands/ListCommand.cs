@@ -23,6 +23,7 @@ internal static class ListCommand
                 snapshot = await host.SnapshotAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            await CliContext.WarnIfConfigBrokenAsync(snapshot).ConfigureAwait(false);
             if (snapshot.GitHubNotice is { } notice)
             {
                 await Console.Error.WriteLineAsync($"grove: warning: {notice}").ConfigureAwait(false);

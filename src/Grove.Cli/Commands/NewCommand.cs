@@ -16,8 +16,9 @@ internal static class NewCommand
         var from = new Option<string?>("--from") { Description = "Where the new branch starts (branch, tag or commit); default: the current worktree's HEAD" };
         var path = new Option<string?>("--path") { Description = "The worktree's folder (relative to the current folder); default: ../<repo>-<slug> beside the repository" };
         var dbFrom = new Option<string?>("--db-from") { Description = "Branch the database from this worktree's current data (slug, branch or folder) instead of the template" };
+        var keepDb = new Option<bool>("--keep-db") { Description = "Keep the database an earlier worktree of the same name left (orphaned), with its data, instead of branching anew" };
         var json = new Option<bool>("--json") { Description = "Print the new worktree as a JSON object" };
-        var command = new Command("new", "Create a branch and a worktree for it, with its own database when grove.json configures one") { branch, issue, from, path, dbFrom, json };
+        var command = new Command("new", "Create a branch and a worktree for it, with its own database when grove.json configures one") { branch, issue, from, path, dbFrom, keepDb, json };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
             var number = parse.GetValue(issue);
@@ -35,6 +36,7 @@ internal static class NewCommand
                 From = parse.GetValue(from),
                 Path = parse.GetValue(path) is { } folder ? Path.GetFullPath(folder) : null,
                 DatabaseFrom = parse.GetValue(dbFrom),
+                ReuseDatabase = parse.GetValue(keepDb),
                 StartDirectory = context.StartDirectory,
             };
             var result = (await host.CreateWorktreeAsync(request, StderrProgress.Instance, cancellationToken).ConfigureAwait(false)).ThrowIfNotDone();

@@ -60,6 +60,17 @@ internal static class UpCommand
                 await using var gateway = await GatewayServer.StartAsync(host, new GatewayOptions { Port = config.GatewayPort, ExtraHostNames = config.GatewayHosts, LoggerFactory = loggers }, stop.Token).ConfigureAwait(false);
                 var first = await host.StartAsync(gateway.Port, stop.Token).ConfigureAwait(false);
                 Console.Error.WriteLine($"grove up: {first.Worktrees.Length} worktree(s); all of them at {gateway.Url}; Ctrl+C stops every app and exits");
+                if (host.OrphansStopped.Count > 0)
+                {
+                    Console.Error.WriteLine($"grove up: stopped {host.OrphansStopped.Count} app(s) that a grove up which did not stop cleanly had left running ({string.Join(", ", host.OrphansStopped.Select(o => $"{o.Slug}: process {o.Pid}"))}); they run again under this one");
+                }
+
+                var orphans = (await host.ListDatabasesAsync(stop.Token).ConfigureAwait(false)).Where(d => d.State == DatabaseListing.Orphaned).Select(d => d.Name).ToList();
+                if (orphans.Count > 0)
+                {
+                    Console.Error.WriteLine($"grove up: {orphans.Count} orphaned database(s), whose worktree is gone: {string.Join(", ", orphans)}; 'grove db prune' drops them");
+                }
+
                 if (Console.IsOutputRedirected)
                 {
                     await PrintChangesAsync(host, stop.Token).ConfigureAwait(false);

@@ -53,7 +53,9 @@ internal static class WaitCommand
             var error = Console.Error;
             await error.WriteLineAsync(supervised
                 ? $"grove: {worktree.Slug} is {WorktreeStateNames.Of(worktree.State)}{(worktree.StateReason is null ? string.Empty : $": {worktree.StateReason}")}"
-                : $"grove: no 'grove up' runs for this repository, so {worktree.Slug} is not running").ConfigureAwait(false);
+                : worktree.State == WorktreeState.Orphaned
+                    ? $"grove: no 'grove up' runs for this repository; {worktree.Slug} is orphaned: {worktree.StateReason}"
+                    : $"grove: no 'grove up' runs for this repository, so {worktree.Slug} is not running").ConfigureAwait(false);
             await error.WriteLineAsync(supervised
                 ? $"  fix: see the log below ('grove logs {worktree.Slug}' for all of it), then '{(worktree.State == WorktreeState.Stopped ? "grove start" : "grove restart")} {worktree.Slug}'"
                 : "  fix: start it with 'grove up' (in another terminal or in the background)").ConfigureAwait(false);

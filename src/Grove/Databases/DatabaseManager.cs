@@ -55,8 +55,13 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
     /// The worktree's database, branched from the template when it does not exist yet (the
     /// template is built or rebuilt first when needed); an existing branch is reused as it is.
     /// </summary>
-    public Task<DatabaseBranch> EnsureBranchAsync(WorktreeSnapshot worktree, DatabaseConfig config, IProgress<string>? progress, CancellationToken cancellationToken) =>
-        ChangeAsync(worktree, config, progress, BranchMode.Ensure, null, cancellationToken);
+    /// <remarks>
+    /// A branch under the worktree's name that an earlier worktree left (orphaned: made before
+    /// this worktree existed) is dropped and branched anew, saying so, unless
+    /// <paramref name="reuseOrphan"/> asks to keep its data (<c>grove new --keep-db</c>).
+    /// </remarks>
+    public Task<DatabaseBranch> EnsureBranchAsync(WorktreeSnapshot worktree, DatabaseConfig config, IProgress<string>? progress, CancellationToken cancellationToken, bool reuseOrphan = false) =>
+        ChangeAsync(worktree, config, progress, reuseOrphan ? BranchMode.EnsureKeepingOrphan : BranchMode.Ensure, null, cancellationToken);
 
     /// <summary>Replaces the worktree's database by a fresh branch of the template (only a database Grove made).</summary>
     public Task<DatabaseBranch> ResetAsync(WorktreeSnapshot worktree, DatabaseConfig config, IProgress<string>? progress, CancellationToken cancellationToken) =>
@@ -94,6 +99,43 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
             }
 
             return dropped;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Grove's recorded databases of the configured server and name (the ones <see cref="DropOrphanAsync"/> can reach).</summary>
+    public IReadOnlyList<OwnedDatabase> OwnedFor(DatabaseConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Provider == DatabaseProvider.Sqlite)
+        {
+            var folder = Sqlite(config).Folder;
+            return [.. _ownership.ReadServer("sqlite", "sqlite").Where(d => string.Equals(Path.GetDirectoryName(d.FinalName), folder, StringComparison.Ordinal))];
+        }
+
+        return [.. _ownership.ReadServer("postgres", _postgres.Key(config)).Where(d => d.FinalName.StartsWith(config.Name + "_", StringComparison.Ordinal))];
+    }
+
+    /// <summary>Drops an orphaned branch (<see cref="Orphans"/>) of <see cref="OwnedFor"/>; false when it was gone already.</summary>
+    public async Task<bool> DropOrphanAsync(OwnedDatabase orphan, DatabaseConfig config, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(orphan);
+        ArgumentNullException.ThrowIfNull(config);
+        if (orphan is not { Kind: OwnedKind.Branch, Slug: { } slug })
+        {
+            throw new ArgumentException("only a branch is ever dropped as an orphan", nameof(orphan));
+        }
+
+        return await LockedAsync(progress, async () =>
+        {
+            if (config.Provider == DatabaseProvider.Sqlite)
+            {
+                var sqlite = Sqlite(config);
+                sqlite.Recover();
+                return sqlite.Drop(slug);
+            }
+
+            await using var postgres = await PostgresAsync(config, progress, cancellationToken).ConfigureAwait(false);
+            return await postgres.DropOwnedAsync(orphan.FinalName, cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -231,6 +273,12 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
         var sqlite = Sqlite(config);
         sqlite.Recover();
         var target = sqlite.BranchPath(worktree.Slug);
+        if (File.Exists(target) && _ownership.Find("sqlite", "sqlite", target) is { } existing
+            && !KeepsOrLeavesOrphan(existing, Path.GetFileName(target), worktree, mode, progress))
+        {
+            mode = BranchMode.Reset;
+        }
+
         if (mode == BranchMode.Reset || !File.Exists(target))
         {
             string from;
@@ -259,6 +307,11 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
         await using var postgres = await PostgresAsync(config, progress, cancellationToken).ConfigureAwait(false);
         var target = DatabaseNames.Branch(config.Name, worktree.Slug);
         var existing = await postgres.FindOwnedAsync(target, cancellationToken).ConfigureAwait(false);
+        if (existing is not null && !KeepsOrLeavesOrphan(existing, target, worktree, mode, progress))
+        {
+            mode = BranchMode.Reset;
+        }
+
         if (existing is null || mode == BranchMode.Reset)
         {
             if (source is not null)
@@ -277,6 +330,29 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
         }
 
         return PostgresBranch(postgres.Server, config, target);
+    }
+
+    /// <summary>
+    /// For an existing branch under the worktree's name: false when it is an earlier worktree's
+    /// orphan to branch anew (said through <paramref name="progress"/>); true when it is the
+    /// worktree's own, when resetting anyway, or when the orphan is kept on request (it becomes this worktree's).
+    /// </summary>
+    private bool KeepsOrLeavesOrphan(OwnedDatabase existing, string name, WorktreeSnapshot worktree, BranchMode mode, IProgress<string>? progress)
+    {
+        if (mode == BranchMode.Reset || !existing.Ready || !Orphans.MadeBefore(existing, worktree.Path))
+        {
+            return true;
+        }
+
+        if (mode == BranchMode.EnsureKeepingOrphan)
+        {
+            _ownership.Adopt(existing.Provider, existing.Server, existing.Name, worktree.Path, _time.GetUtcNow());
+            progress?.Report($"keeping {name}, left by an earlier worktree of the same name (made {existing.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm}), as asked: its data is this worktree's now");
+            return true;
+        }
+
+        progress?.Report($"{name} was left by an earlier worktree of the same name (orphaned, made {existing.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm}): dropping it and branching anew from the template (to keep its data instead: grove new --keep-db)");
+        return false;
     }
 
     private static DatabaseBranch PostgresBranch(PostgresServer server, DatabaseConfig config, string database) =>
@@ -342,6 +418,9 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
     private enum BranchMode
     {
         Ensure,
+
+        /// <summary>Like <see cref="Ensure"/>, and an orphaned branch under the worktree's name is kept as its own.</summary>
+        EnsureKeepingOrphan,
         Reset,
     }
 }

@@ -62,6 +62,9 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     /// <inheritdoc/>
     public RepositorySnapshot? Current => _supervisor.Current;
 
+    /// <summary>The apps a killed front end had left running that <see cref="StartAsync"/> stopped: slug and process id.</summary>
+    internal IReadOnlyList<(string Slug, int Pid)> OrphansStopped => _supervisor.OrphansStopped;
+
     internal WorktreeCatalog Catalog { get; }
 
     internal RunStore Runs { get; }
@@ -149,25 +152,23 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         }
 
         var discovered = await Catalog.SnapshotAsync(cancellationToken).ConfigureAwait(false);
-        var runs = Runs.LiveSupervisor() is null ? [] : Runs.ReadAll().ToDictionary(r => r.Path, StringComparer.Ordinal);
-        DatabaseConfig? database = null;
-        if (discovered.Primary is { } primary)
-        {
-            try
-            {
-                database = GroveConfigLoader.LoadFromWorktree(primary.Path).Database;
-            }
-            catch (ConfigException)
-            {
-                // A broken grove.json is reported by the commands that need it.
-            }
-        }
+        var live = Runs.LiveSupervisor() is not null;
+        var runs = Runs.ReadAll().Where(r => live || (r.Process is { } process && ChildProcess.GroupRuns(process))).ToDictionary(r => r.Path, StringComparer.Ordinal);
+        var database = Catalog.LastConfig?.Database; // the primary's grove.json, or its last good one while it is broken
 
         return GitHub.PullRequestOverlay.Apply(discovered with
         {
-            Worktrees = [.. discovered.Worktrees.Select(w => runs.TryGetValue(w.Path, out var run)
-                ? w with { State = run.State, StateReason = run.Reason, Step = run.Step, StartedAt = run.StartedAt, Database = run.Database }
-                : w with { Database = database is null ? null : _databases.DescribeState(w, database) })],
+            Worktrees = [.. discovered.Worktrees.Select(w => !runs.TryGetValue(w.Path, out var run)
+                ? w with { Database = database is null ? null : _databases.DescribeState(w, database) }
+                : live ? w with { State = run.State, StateReason = run.Reason, Step = run.Step, StartedAt = run.StartedAt, Database = run.Database }
+                : w with
+                {
+                    // A killed front end's app, still running: shown, never taken for stopped.
+                    State = WorktreeState.Orphaned,
+                    StateReason = $"its process {run.Process!.Pid} still runs, left by a grove up that did not stop cleanly; the next 'grove up' stops it (so does 'grove rm')",
+                    StartedAt = run.StartedAt,
+                    Database = database is null ? null : _databases.DescribeState(w, database),
+                })],
         }, GitHub.PullRequestBoard.Load(Catalog.Store.Folder));
     }
 
@@ -322,6 +323,18 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
             return true;
         }
     }
+
+    /// <summary>Every database Grove made, with its state (ready, unfinished, orphaned: its worktree is gone).</summary>
+    internal Task<IReadOnlyList<DatabaseListing>> ListDatabasesAsync(CancellationToken cancellationToken = default) =>
+        new DatabaseOrphans(this).ListAsync(cancellationToken);
+
+    /// <summary>Drops one orphaned branch database by name; refuses anything else.</summary>
+    internal Task<CommandResult> DropDatabaseAsync(string name, IProgress<string>? progress = null, CancellationToken cancellationToken = default) =>
+        Logged("db drop", name, new DatabaseOrphans(this).DropAsync(name, progress, cancellationToken));
+
+    /// <summary>Drops every orphaned branch database of the configured server and name.</summary>
+    internal Task<CommandResult> PruneDatabasesAsync(IProgress<string>? progress = null, CancellationToken cancellationToken = default) =>
+        Logged("db prune", "orphans", new DatabaseOrphans(this).PruneAsync(progress, cancellationToken));
 
     /// <summary>Builds the template when it is missing or its seed changed (<paramref name="rebuild"/>: always).</summary>
     public async Task<string> EnsureTemplateAsync(bool rebuild, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
@@ -507,11 +520,20 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     /// <summary>Deletes a removed worktree's log.</summary>
     internal void ForgetLog(string slug) => _logs.Forget(slug);
 
-    /// <summary>Stops the app of a worktree this host runs and waits until it has stopped; false when it ran no app.</summary>
-    internal async Task<bool> StopAppAsync(WorktreeSnapshot worktree, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stops the app of a worktree and waits until it has stopped: through the front end that runs
+    /// it, or, when none runs, its recorded process group (an app a killed front end left running).
+    /// True when a front end stopped it (and can start it again).
+    /// </summary>
+    internal async Task<bool> StopAppAsync(WorktreeSnapshot worktree, IProgress<string>? progress, CancellationToken cancellationToken)
     {
+        if (!IsStarted && Runs.LiveSupervisor() is null)
+        {
+            await StopOrphanedAppAsync(worktree, progress, cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
         var current = IsStarted ? Current?.TryFind(worktree.Path)
-            : Runs.LiveSupervisor() is null ? null
             : (await SnapshotAsync(cancellationToken).ConfigureAwait(false)).TryFind(worktree.Path);
         if (current is null || WorktreeCommand.Stop.WhyNot(current) is not null)
         {
@@ -520,6 +542,17 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
 
         var stopped = await ExecuteAsync(worktree.Path, WorktreeCommand.Stop, waitForEffect: true, cancellationToken).ConfigureAwait(false);
         return stopped.Succeeded ? true : throw new GroveException(stopped.Message, stopped.Fix);
+    }
+
+    /// <summary>Stops the app a killed front end left running in <paramref name="worktree"/>, when its recorded process (pid and start time) still runs.</summary>
+    private async Task StopOrphanedAppAsync(WorktreeSnapshot worktree, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var run = Runs.ReadAll().FirstOrDefault(r => r.Process is not null && string.Equals(r.Path, worktree.Path, StringComparison.Ordinal));
+        if (run?.Process is { } process && await ChildProcess.StopOrphanAsync(process, _options.Supervision.StopGrace, cancellationToken).ConfigureAwait(false))
+        {
+            progress?.Report($"stopped the app of {worktree.Slug} (process {process.Pid}), left running by a grove up that did not stop cleanly");
+            Runs.Forget(worktree.Path);
+        }
     }
 
     private async Task<CommandResult> Logged(string verb, string target, Task<CommandResult> work)

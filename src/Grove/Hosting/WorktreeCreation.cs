@@ -77,7 +77,7 @@ internal sealed class WorktreeCreation(GroveHost host)
         try
         {
             var branch = source is null
-                ? await host.Databases.EnsureBranchAsync(created, settings, progress, cancellationToken).ConfigureAwait(false)
+                ? await host.Databases.EnsureBranchAsync(created, settings, progress, cancellationToken, request.ReuseDatabase).ConfigureAwait(false)
                 : await host.Databases.BranchFromAsync(created, source, settings, progress, cancellationToken).ConfigureAwait(false);
             creator.Creations.End(request.Branch);
             if (source is null && host.IsStarted)

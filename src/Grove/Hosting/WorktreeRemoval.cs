@@ -4,8 +4,10 @@ namespace Grove.Hosting;
 
 /// <summary>
 /// <c>grove rm</c> and the dashboard's "remove worktree": refused before anything changes when
-/// work would be lost; the app (when this host runs it) is stopped before the folder goes, then
-/// the worktree, its lease and its database (unless kept).
+/// work would be lost; the app is stopped before the folder goes (by the front end that runs it,
+/// or, when none runs, by its recorded process group: an app a killed <c>grove up</c> left
+/// running), then the worktree, its lease and its database (unless kept). Either all of it
+/// happens, or (git refused) nothing does.
 /// </summary>
 internal sealed class WorktreeRemoval(GroveHost host)
 {
@@ -27,7 +29,7 @@ internal sealed class WorktreeRemoval(GroveHost host)
         bool stopped;
         try
         {
-            stopped = await host.StopAppAsync(worktree, cancellationToken).ConfigureAwait(false);
+            stopped = await host.StopAppAsync(worktree, progress, cancellationToken).ConfigureAwait(false);
         }
         catch (GroveException ex)
         {
@@ -35,10 +37,11 @@ internal sealed class WorktreeRemoval(GroveHost host)
         }
 
         WorktreeSnapshot removed;
+        string? folderLeft;
         try
         {
             // Checked again: the app, while it stopped, may have left files that would be lost.
-            removed = await remover.RemoveAsync(worktree.Path, request.Force, request.DeleteBranch, cancellationToken).ConfigureAwait(false);
+            (removed, folderLeft) = await remover.RemoveAsync(worktree.Path, request.Force, request.DeleteBranch, cancellationToken).ConfigureAwait(false);
         }
         catch (GroveException ex)
         {
@@ -90,6 +93,9 @@ internal sealed class WorktreeRemoval(GroveHost host)
             }
         }
 
-        return CommandResult.Done($"removed {removed.Path} (slug {removed.Slug}, port {removed.Port} released){branchNote}{databaseNote}", removed);
+        var done = $"removed {removed.Path} (slug {removed.Slug}, port {removed.Port} released){branchNote}{databaseNote}";
+        return folderLeft is null
+            ? CommandResult.Done(done, removed)
+            : CommandResult.Failed($"{done}; but what is left of its folder could not be deleted: {folderLeft}", $"stop what still writes into {removed.Path}, then delete the folder") with { Worktree = removed };
     }
 }

@@ -25,6 +25,12 @@ public sealed record CreateWorktreeRequest(string Branch)
 
     /// <summary>The folder whose HEAD a new branch starts from when <see cref="From"/> is null; null: the primary worktree.</summary>
     public string? StartDirectory { get; init; }
+
+    /// <summary>
+    /// Give the worktree the database an earlier worktree of the same name left (orphaned), data
+    /// and all, instead of dropping it and branching anew (<c>grove new --keep-db</c>).
+    /// </summary>
+    public bool ReuseDatabase { get; init; }
 }
 
 /// <summary>The removal of a worktree (<c>grove rm</c>).</summary>

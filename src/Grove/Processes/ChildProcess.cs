@@ -73,6 +73,16 @@ internal sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// Whether the group led by a recorded process still runs: that very process (pid and start
+    /// time), or, once no process has its id any more, members of its group.
+    /// </summary>
+    public static bool GroupRuns(ProcessIdentity leader)
+    {
+        ArgumentNullException.ThrowIfNull(leader);
+        return leader.IsAlive() || (ProcessIdentity.Read(leader.Pid) is null && Signals.GroupExists(leader.Pid));
+    }
+
+    /// <summary>
     /// Stops the group led by a recorded process (an orphan of an earlier Grove), only when that
     /// process is still the very one recorded; returns false when it was already gone.
     /// </summary>

@@ -15,7 +15,11 @@ internal static class CrashPoint
     /// <summary>After a branch database was copied under its temporary name, before its rename.</summary>
     public const string BeforeRename = "before-rename";
 
+    /// <summary>Names a point where the process sleeps 3 s instead (a test's window for another process to act).</summary>
+    public const string PauseVariable = "GROVE_TEST_PAUSE_AT";
+
     private static readonly string? Armed = Environment.GetEnvironmentVariable(Variable);
+    private static readonly string? Paused = Environment.GetEnvironmentVariable(PauseVariable);
 
     public static void Reach(string point)
     {
@@ -23,6 +27,11 @@ internal static class CrashPoint
         {
             Console.Error.WriteLine($"grove: {Variable}={point}: killing this process");
             System.Diagnostics.Process.GetCurrentProcess().Kill(); // SIGKILL: no cleanup runs
+        }
+
+        if (Paused is not null && string.Equals(Paused, point, StringComparison.Ordinal))
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(3));
         }
     }
 }

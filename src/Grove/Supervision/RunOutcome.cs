@@ -20,4 +20,7 @@ internal abstract record RunOutcome
 
     /// <summary>The install inputs (a lockfile) changed while the app ran.</summary>
     public sealed record InputsChanged : RunOutcome;
+
+    /// <summary>The worktree's grove.json changed while the app ran, to another valid config.</summary>
+    public sealed record ConfigChanged : RunOutcome;
 }

@@ -60,6 +60,9 @@ internal sealed class Supervisor : IAsyncDisposable
         _databaseServer = databaseServer ?? (() => null);
     }
 
+    /// <summary>The apps a killed predecessor left running that <see cref="StartAsync(CancellationToken)"/> stopped.</summary>
+    public IReadOnlyList<(string Slug, int Pid)> OrphansStopped { get; private set; } = [];
+
     /// <summary>Every worktree with its app's state; null before <see cref="StartAsync(CancellationToken)"/>.</summary>
     public RepositorySnapshot? Current => _published.Current;
 
@@ -91,7 +94,8 @@ internal sealed class Supervisor : IAsyncDisposable
     {
         var left = _runs.ClaimSupervisor(_me, gatewayPort, _time.GetUtcNow(), frontEnd);
         _claimed = true;
-        await Task.WhenAll(left.Select(run => StopOrphanAsync(run, cancellationToken))).ConfigureAwait(false);
+        var stopped = await Task.WhenAll(left.Select(run => StopOrphanAsync(run, cancellationToken))).ConfigureAwait(false);
+        OrphansStopped = [.. left.Zip(stopped).Where(p => p.Second).Select(p => (p.First.Slug, p.First.Process!.Pid))];
         _watcher = new WorktreeWatcher(_catalog, _time) { Logger = _loggers.CreateLogger("Grove.Watcher") };
         var first = await _watcher.StartAsync(cancellationToken).ConfigureAwait(false);
         await ReconcileAsync(first).ConfigureAwait(false);
@@ -115,6 +119,11 @@ internal sealed class Supervisor : IAsyncDisposable
         if (runner is null)
         {
             throw new GroveException($"the worktree '{target}' has no app runner (its folder is missing?)", "run 'grove ls' to see its state");
+        }
+
+        if (command != WorktreeCommand.Stop)
+        {
+            RefuseIfConfigBroken(worktree, command);
         }
 
         if (command == WorktreeCommand.ResetDatabase && !HasDatabase(worktree))
@@ -167,14 +176,17 @@ internal sealed class Supervisor : IAsyncDisposable
     }
 
     /// <summary>Stops an app an earlier, killed grove left running, if it is still that very process.</summary>
-    private async Task StopOrphanAsync(RunRecord run, CancellationToken cancellationToken)
+    private async Task<bool> StopOrphanAsync(RunRecord run, CancellationToken cancellationToken)
     {
         if (run.Process is not null && await ChildProcess.StopOrphanAsync(run.Process, _options.StopGrace, cancellationToken).ConfigureAwait(false))
         {
             SupervisorLog.OrphanStopped(_logger, run.Process.Pid, run.Slug);
             using var log = _logs.Open(run.Slug);
             log.Write("grove", $"stopped process {run.Process.Pid}, left running by an earlier grove that did not stop cleanly");
+            return true;
         }
+
+        return false;
     }
 
     /// <summary>Reconciles with each snapshot the watcher publishes (the newest, when several came meanwhile), until it stops.</summary>
@@ -338,6 +350,24 @@ internal sealed class Supervisor : IAsyncDisposable
             }
 
             _published.Publish(next);
+        }
+    }
+
+    /// <summary>
+    /// A restart (or start, reinstall, reset) with a broken grove.json would stop a healthy app and
+    /// then fail: refused before anything is stopped, with the config's error.
+    /// </summary>
+    private static void RefuseIfConfigBroken(WorktreeSnapshot worktree, WorktreeCommand command)
+    {
+        try
+        {
+            Configuration.GroveConfigLoader.LoadFromWorktree(worktree.Path);
+        }
+        catch (Configuration.ConfigException ex)
+        {
+            throw new GroveException(
+                $"{command.Verb()} of {worktree.Slug} refused: its {Configuration.GroveConfig.FileName} is broken, so the app was left as it is: {ex.Message}",
+                $"fix {Path.Combine(worktree.Path, Configuration.GroveConfig.FileName)}, then run it again (a running app follows a changed, valid {Configuration.GroveConfig.FileName} by itself)");
         }
     }
 

@@ -120,6 +120,10 @@ internal sealed class WorktreeRunner : IAsyncDisposable
                         Log.Write("grove", "install inputs changed (a lockfile?): installing again, then restarting the app");
                         crashes = 0;
                         break;
+                    case RunOutcome.ConfigChanged:
+                        Log.Write("grove", $"{GroveConfig.FileName} changed: restarting the app with it");
+                        crashes = 0;
+                        break;
                     case RunOutcome.Crashed crashed:
                         crashes = crashed.Stable ? 1 : crashes + 1;
                         if (crashes >= _options.MaxCrashes)
@@ -148,7 +152,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
                         }
                         else
                         {
-                            Log.Write("grove", "install inputs changed (a lockfile?): trying again");
+                            Log.Write("grove", $"install inputs (a lockfile?) or {GroveConfig.FileName} changed: trying again");
                         }
 
                         break;
@@ -200,6 +204,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         }
 
         GroveConfig config;
+        var configText = ConfigText();
         try
         {
             config = GroveConfigLoader.LoadFromWorktree(Worktree.Path);
@@ -287,8 +292,8 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         await using var child = ChildProcess.Start(spec, (error, line) => Log.Write(error ? "err" : "out", line));
         _startedAt = _time.GetUtcNow();
         Set(WorktreeState.Starting, _status.Reason, child.Identity);
-        var outcome = await SuperviseAsync(child, config, inputs, cancellationToken).ConfigureAwait(false);
-        if (outcome is RunOutcome.Command or RunOutcome.Stopping or RunOutcome.InputsChanged)
+        var outcome = await SuperviseAsync(child, config, configText, inputs, cancellationToken).ConfigureAwait(false);
+        if (outcome is RunOutcome.Command or RunOutcome.Stopping or RunOutcome.InputsChanged or RunOutcome.ConfigChanged)
         {
             Log.Write("grove", "stopping the app");
             await child.StopAsync(_options.StopGrace, CancellationToken.None).ConfigureAwait(false);
@@ -298,8 +303,9 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         return outcome is RunOutcome.Stopping ? throw new OperationCanceledException(cancellationToken) : outcome;
     }
 
-    private async Task<RunOutcome> SuperviseAsync(ChildProcess child, GroveConfig config, string inputs, CancellationToken cancellationToken)
+    private async Task<RunOutcome> SuperviseAsync(ChildProcess child, GroveConfig config, string? configText, string inputs, CancellationToken cancellationToken)
     {
+        var configSeen = configText;
         var healthPath = config.App!.HealthPath;
         var started = _time.GetUtcNow();
         var inputsCheckedAt = started;
@@ -341,6 +347,12 @@ internal sealed class WorktreeRunner : IAsyncDisposable
             if (_time.GetUtcNow() - inputsCheckedAt >= InputsCheckInterval)
             {
                 inputsCheckedAt = _time.GetUtcNow();
+                if (ConfigChanged(configText, ref configSeen))
+                {
+                    Set(WorktreeState.Stopping, $"{GroveConfig.FileName} changed", child.Identity);
+                    return new RunOutcome.ConfigChanged();
+                }
+
                 if (await InputsAsync(config, cancellationToken).ConfigureAwait(false) != inputs)
                 {
                     Set(WorktreeState.Stopping, "install inputs changed", child.Identity);
@@ -372,6 +384,52 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Whether the worktree's grove.json now holds another valid config than the one the app runs
+    /// with (<paramref name="running"/>). A broken one is reported once in the log and the app
+    /// keeps running with the config it started with.
+    /// </summary>
+    private bool ConfigChanged(string? running, ref string? seen)
+    {
+        var text = ConfigText();
+        if (text == seen)
+        {
+            return false;
+        }
+
+        seen = text;
+        try
+        {
+            GroveConfigLoader.LoadFromWorktree(Worktree.Path);
+        }
+        catch (ConfigException ex)
+        {
+            Log.Write("grove", $"{ex.Message}; the app keeps running with the {GroveConfig.FileName} it started with (fix the file and Grove follows it)");
+            return false;
+        }
+
+        if (text == running)
+        {
+            Log.Write("grove", $"{GroveConfig.FileName} is valid again, as the app runs it");
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>The worktree's grove.json as it is now; null when it has none.</summary>
+    private string? ConfigText()
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(Worktree.Path, GroveConfig.FileName));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     private Task<string> InputsAsync(GroveConfig config, CancellationToken cancellationToken) => StepInputs.DigestAsync(_steps, Worktree, config, cancellationToken);
 
     /// <summary>The first line of a step's error and its fix: the whole output is in the log.</summary>
@@ -395,11 +453,17 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         }
 
         GroveConfig config;
+        var configSeen = ConfigStamp();
         while (true)
         {
             if (await WaitForCommandAsync(InputsCheckInterval, cancellationToken).ConfigureAwait(false) is { } command)
             {
                 return command;
+            }
+
+            if (ConfigStamp() != configSeen)
+            {
+                return null; // grove.json changed (fixed, say): try again with it
             }
 
             try

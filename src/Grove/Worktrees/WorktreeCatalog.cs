@@ -30,7 +30,14 @@ internal sealed class WorktreeCatalog
         _isPortFree = isPortFree ?? PortProbe.IsFree;
         Store = new StateStore(commonGitDirectory);
         Leases = new LeaseStore(Store);
+        LastGood = new LastGoodConfig(Store.Folder);
     }
+
+    /// <summary>The primary's last valid grove.json, kept for when it is broken.</summary>
+    public LastGoodConfig LastGood { get; }
+
+    /// <summary>The repository-wide config the last <see cref="SnapshotAsync"/> used (the last good one while the file is broken).</summary>
+    public GroveConfig? LastConfig => _lastGoodConfig;
 
     public Git Git { get; }
 
@@ -73,11 +80,16 @@ internal sealed class WorktreeCatalog
         {
             config = await LoadRepositoryConfigAsync(entries, cancellationToken).ConfigureAwait(false);
             _lastGoodConfig = config;
+            if (entries.Count > 0 && !entries[0].IsBare)
+            {
+                LastGood.Remember(entries[0].Path);
+            }
         }
-        catch (ConfigException ex) when (_lastGoodConfig is not null)
+        catch (ConfigException ex) when ((_lastGoodConfig ??= LastGood.Recall()) is not null)
         {
-            // A long-running user of this catalog (grove up) goes on with the last good config.
-            config = _lastGoodConfig;
+            // A long-running user of this catalog (grove up) goes on with the last good config, and
+            // so do commands that only read (ls, url, env), from the one kept in the state folder.
+            config = _lastGoodConfig!;
             configError = $"{ex.Message} (still using the last good {GroveConfig.FileName})";
         }
 

@@ -2,9 +2,12 @@ namespace Grove.Worktrees;
 
 /// <summary>
 /// <c>grove rm</c>: removes one worktree and gives up its lease. Refuses a worktree with
-/// uncommitted or untracked changes, ignored files that are not build output (such as a
-/// <c>.env</c>), or a lock, unless forced; never touches the branch unless asked to, and then
-/// deletes only a branch that is merged (checked before anything is removed).
+/// uncommitted or untracked changes, ignored files that tools do not regenerate (such as a
+/// <c>.env</c>; build output, installed packages and what dev servers generate are not work), or a
+/// lock, unless forced; never touches the branch unless asked to, and then deletes only a branch
+/// that is merged (checked before anything is removed). Git forgets a worktree even when it could
+/// not delete all of its folder (something still wrote into it): the removal then finishes the
+/// folder itself, so it is never left half-done.
 /// </summary>
 internal sealed class WorktreeRemover(WorktreeCatalog catalog)
 {
@@ -15,6 +18,12 @@ internal sealed class WorktreeRemover(WorktreeCatalog catalog)
     {
         "bin", "obj", "node_modules", ".venv", "venv", "__pycache__", "dist", "build", "target", ".vs", ".idea", ".next", ".nuxt", ".turbo", ".cache", "coverage", "TestResults",
     };
+
+    /// <summary>Ignored files that tools generate again (a dev server's type stubs, build caches), so losing them loses nothing.</summary>
+    private static readonly HashSet<string> RegenerableFiles = new(StringComparer.Ordinal) { "next-env.d.ts", ".eslintcache", ".DS_Store" };
+
+    /// <summary>Endings of ignored files that tools generate again.</summary>
+    private static readonly string[] RegenerableEndings = [".tsbuildinfo", ".pyc"];
     private readonly WorktreeCatalog _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
 
     /// <summary>Checks everything that would refuse the removal, and changes nothing; returns the worktree.</summary>
@@ -54,12 +63,16 @@ internal sealed class WorktreeRemover(WorktreeCatalog catalog)
         return worktree;
     }
 
-    /// <summary>Removes the worktree after <see cref="CheckAsync"/>'s checks; returns it as it was.</summary>
+    /// <summary>
+    /// Removes the worktree after <see cref="CheckAsync"/>'s checks; returns it as it was, and why
+    /// its folder could not be deleted completely (null when it could). When git refuses, nothing
+    /// is changed; once git has forgotten the worktree, the folder and the lease go too.
+    /// </summary>
     /// <param name="target">The worktree's slug, branch or folder.</param>
     /// <param name="force">Remove even with changes that would be lost, or when locked.</param>
     /// <param name="deleteBranch">Also delete the branch (refused unless merged).</param>
     /// <param name="cancellationToken">Stops the removal.</param>
-    public async Task<WorktreeSnapshot> RemoveAsync(string target, bool force, bool deleteBranch, CancellationToken cancellationToken = default)
+    public async Task<(WorktreeSnapshot Worktree, string? FolderLeft)> RemoveAsync(string target, bool force, bool deleteBranch, CancellationToken cancellationToken = default)
     {
         var worktree = await CheckAsync(target, force, deleteBranch, cancellationToken).ConfigureAwait(false);
         var git = _catalog.Git;
@@ -71,9 +84,20 @@ internal sealed class WorktreeRemover(WorktreeCatalog catalog)
 
         arguments.Add(worktree.Path);
         var removed = await git.TryRunAsync(_catalog.CommonGitDirectory, arguments, cancellationToken).ConfigureAwait(false);
+        string? folderLeft = null;
         if (!removed.Succeeded)
         {
-            throw new GroveException($"git could not remove the worktree at {worktree.Path}: {removed.StandardError.Trim()}", "fix what git reports, or pass --force");
+            var entries = await _catalog.ListAsync(cancellationToken).ConfigureAwait(false);
+            if (entries.Any(e => FolderRemoval.SamePath(e.Path, worktree.Path)))
+            {
+                throw new GroveException(
+                    $"git could not remove the worktree at {worktree.Path}, so nothing was removed: {removed.StandardError.Trim()}",
+                    force ? "fix what git reports, then run 'grove rm' again" : "fix what git reports, or pass --force");
+            }
+
+            // Git deletes its record of the worktree even when the folder could not be deleted
+            // (a file written meanwhile): finish the folder, so the removal is never half-done.
+            folderLeft = await FolderRemoval.DeleteAsync(worktree.Path, cancellationToken).ConfigureAwait(false);
         }
 
         _catalog.Leases.Release(worktree.Path);
@@ -88,7 +112,7 @@ internal sealed class WorktreeRemover(WorktreeCatalog catalog)
             }
         }
 
-        return worktree;
+        return (worktree, folderLeft);
     }
 
     private async Task RefuseIfChangedAsync(WorktreeSnapshot worktree, CancellationToken cancellationToken)
@@ -97,7 +121,7 @@ internal sealed class WorktreeRemover(WorktreeCatalog catalog)
         var entries = status.Split('\0', StringSplitOptions.RemoveEmptyEntries).Where(e => e.Length > 3).ToList();
         var changes = entries.Where(e => !e.StartsWith("!!", StringComparison.Ordinal)).Select(e => e[3..]).ToList();
         var ignored = entries.Where(e => e.StartsWith("!!", StringComparison.Ordinal)).Select(e => e[3..])
-            .Where(path => !Regenerable.Contains(path.Split('/', StringSplitOptions.RemoveEmptyEntries).Last())).ToList();
+            .Where(path => !IsRegenerable(path.Split('/', StringSplitOptions.RemoveEmptyEntries).Last())).ToList();
         if (changes.Count > 0)
         {
             throw new GroveException(
@@ -126,6 +150,10 @@ internal sealed class WorktreeRemover(WorktreeCatalog catalog)
                 $"merge it first, or drop --delete-branch (and delete it later with 'git branch -D {branch}' if you are sure)");
         }
     }
+
+    /// <summary>Whether an ignored file or folder (its last path part) is something tools generate again.</summary>
+    private static bool IsRegenerable(string name) =>
+        Regenerable.Contains(name) || RegenerableFiles.Contains(name) || RegenerableEndings.Any(e => name.EndsWith(e, StringComparison.Ordinal));
 
     private static string Shown(List<string> paths) =>
         string.Join(", ", paths.Take(ChangesShown)) + (paths.Count > ChangesShown ? $" and {paths.Count - ChangesShown} more" : string.Empty);

@@ -15,4 +15,10 @@ public enum WorktreeState
     Exited,
     Failed,
     Stopped,
+
+    /// <summary>
+    /// No front end runs the apps, yet the process a killed one recorded for this app (pid and
+    /// start time) still runs: the next <c>grove up</c> stops it, and so does <c>grove rm</c>.
+    /// </summary>
+    Orphaned,
 }

@@ -126,7 +126,7 @@ public class PostgresSpareTests(PostgresFixture postgres)
         var spare = Assert.Single(Spares(db));
 
         // What a grove killed inside ClaimAsync leaves: the record says "branch being made" first.
-        Assert.True(ownership.Claim("postgres", server, spare.Name, target, worktree.Path, worktree.Slug));
+        Assert.True(ownership.Claim("postgres", server, spare.Name, target, worktree.Path, worktree.Slug, DateTimeOffset.UtcNow));
         if (crashPoint == "reset-old-dropped")
         {
             await postgres.ExecuteAsync(null, $"DROP DATABASE {DatabaseNames.Quote(target)} WITH (FORCE);");

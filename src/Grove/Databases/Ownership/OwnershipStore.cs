@@ -68,9 +68,10 @@ internal sealed class OwnershipStore(StateStore store)
     /// being made under its current name, to be renamed to <paramref name="final"/> (a crash before
     /// <see cref="Complete"/> is settled like any unfinished branch). False when it is no ready spare.
     /// </summary>
-    public bool Claim(string provider, string server, string name, string final, string worktree, string slug) =>
+    /// <remarks>Its creation time becomes <paramref name="now"/>: a branch is made for its worktree when claimed (see <see cref="Orphans"/>).</remarks>
+    public bool Claim(string provider, string server, string name, string final, string worktree, string slug, DateTimeOffset now) =>
         Execute("""
-            UPDATE databases SET kind = 'branch', final_name = $final, worktree = $worktree, slug = $slug, seed_hash = NULL, ready = 0
+            UPDATE databases SET kind = 'branch', final_name = $final, worktree = $worktree, slug = $slug, seed_hash = NULL, ready = 0, created_at = $now
             WHERE provider = $provider AND server = $server AND name = $name AND kind = 'spare' AND ready = 1;
             """, p =>
         {
@@ -78,7 +79,17 @@ internal sealed class OwnershipStore(StateStore store)
             p.AddWithValue("$final", final);
             p.AddWithValue("$worktree", worktree);
             p.AddWithValue("$slug", slug);
+            p.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         }) == 1;
+
+    /// <summary>Gives an orphaned branch to a new worktree that asked to keep it: from now on it is that worktree's.</summary>
+    public void Adopt(string provider, string server, string name, string worktree, DateTimeOffset now) =>
+        Execute("UPDATE databases SET worktree = $worktree, created_at = $now WHERE provider = $provider AND server = $server AND name = $name;", p =>
+        {
+            Key(p, provider, server, name);
+            p.AddWithValue("$worktree", worktree);
+            p.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        });
 
     public void Remove(string provider, string server, string name) =>
         Execute("DELETE FROM databases WHERE provider = $provider AND server = $server AND name = $name;", p => Key(p, provider, server, name));

@@ -140,7 +140,7 @@ internal sealed class PostgresBrancher(PostgresServer server, OwnershipStore own
         var current = await FindOwnedAsync(target, cancellationToken).ConfigureAwait(false);
         await RefuseForeignAsync(target, current, cancellationToken).ConfigureAwait(false);
         if (await FindOwnedAsync(spare, cancellationToken).ConfigureAwait(false) is not { Kind: OwnedKind.Spare }
-            || !ownership.Claim(Provider, Server.Key, spare, target, worktree, slug))
+            || !ownership.Claim(Provider, Server.Key, spare, target, worktree, slug, time.GetUtcNow()))
         {
             return false;
         }
