@@ -127,7 +127,7 @@ public static class GroveConfigLoader
 
     private static AppConfig? ReadApp(JsonElement element, ConfigReader reader)
     {
-        var properties = reader.Object(element, "app", "command", "args", "workingDirectory", "healthPath", "env");
+        var properties = reader.Object(element, "app", "command", "args", "workingDirectory", "healthPath", "env", "envFiles");
         if (properties is null)
         {
             return null;
@@ -161,7 +161,45 @@ public static class GroveConfigLoader
             }
         }
 
-        return run is null ? null : new AppConfig(run, healthPath, env);
+        return run is null ? null : new AppConfig(run, healthPath, env) { EnvFiles = ReadEnvFiles(properties, reader) };
+    }
+
+    /// <summary><c>app.envFiles</c>: dotenv files in the primary worktree; absent or null means the default.</summary>
+    private static List<string>? ReadEnvFiles(Dictionary<string, JsonElement> properties, ConfigReader reader)
+    {
+        if (!properties.TryGetValue("envFiles", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            reader.Error("app.envFiles", $"must be an array of file paths such as [\".env\"], not {ConfigReader.Describe(element)}");
+            return null;
+        }
+
+        var files = new List<string>();
+        var index = 0;
+        foreach (var item in element.EnumerateArray())
+        {
+            var key = $"app.envFiles[{index++}]";
+            if (item.ValueKind != JsonValueKind.String || item.GetString() is not { Length: > 0 } file || string.IsNullOrWhiteSpace(file))
+            {
+                reader.Error(key, $"must be a file path relative to the primary worktree, such as \".env\", not {ConfigReader.Describe(item)}");
+                continue;
+            }
+
+            if (file.EndsWith('/') || file.EndsWith('\\'))
+            {
+                reader.Error(key, $"must name a file, not the folder \"{file}\"");
+                continue;
+            }
+
+            CheckRelativePath(file, key, reader);
+            files.Add(file);
+        }
+
+        return files;
     }
 
     private static List<CommandConfig>? ReadInstall(JsonElement element, ConfigReader reader)

@@ -166,6 +166,29 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     }
 
 
+    /// <summary>
+    /// The environment <paramref name="worktree"/>'s app gets when it starts, from the same
+    /// function the supervisor starts it with (its own grove.json, the primary's env files, its
+    /// database branch). <c>DatabaseMissing</c>: a database is configured but its branch is not
+    /// made yet, so the connection is left out. Front-end variables (an AppHost's telemetry
+    /// endpoint) are included only when this host is that front end.
+    /// </summary>
+    /// <exception cref="GroveException">The worktree's grove.json or an env file is broken.</exception>
+    internal (IReadOnlyList<AppVariable> Variables, bool DatabaseMissing) DescribeAppEnvironment(WorktreeSnapshot worktree, RepositorySnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(worktree);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var config = GroveConfigLoader.LoadFromWorktree(worktree.Path);
+        var branch = config.Database is null ? null : _databases.DescribeOwned(worktree, config.Database);
+        var variables = AppEnvironment.For(
+            worktree,
+            config.App,
+            snapshot.Primary?.Path,
+            (_options.AppEnvironment ?? _options.Supervision.AppEnvironment)?.Invoke(worktree),
+            branch?.Environment ?? []);
+        return (variables, config.Database is not null && branch is null);
+    }
+
     /// <summary>The repository-wide grove.json (the primary worktree's, or the one committed at HEAD of a bare repository).</summary>
     public async Task<GroveConfig> RepositoryConfigAsync(CancellationToken cancellationToken = default)
     {
