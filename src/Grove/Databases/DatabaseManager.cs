@@ -281,7 +281,7 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
 
     private static DatabaseBranch PostgresBranch(PostgresServer server, DatabaseConfig config, string database) =>
         new(config.Provider, database,
-            [new($"ConnectionStrings__{config.Name}", server.App(database)), new("DATABASE_URL", server.Url(database))],
+            server.Environment(config.Name, database),
             server.Display(database));
 
     /// <summary>The brancher for the configured server, after settling crashed runs; starts the local server when needed.</summary>
