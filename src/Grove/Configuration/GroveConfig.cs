@@ -62,4 +62,11 @@ public sealed record DatabaseConfig(
 {
     public const int DefaultSpares = 1;
     public const int MaxSpares = 8;
+
+    /// <summary>
+    /// With a <see cref="SeedCommand"/>: globs of files (relative to the primary worktree, say
+    /// <c>db/migrations/**</c>) whose content is hashed into the template's identity like a seed
+    /// file's, so a new migration rebuilds the template (<c>database.seedInputs</c>).
+    /// </summary>
+    public IReadOnlyList<string> SeedInputs { get; init; } = [];
 }

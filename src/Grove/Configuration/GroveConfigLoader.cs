@@ -228,7 +228,7 @@ public static class GroveConfigLoader
 
     private static DatabaseConfig? ReadDatabase(JsonElement element, ConfigReader reader)
     {
-        var properties = reader.Object(element, "database", "provider", "name", "seed", "seedCommand", "connectionString", "spares");
+        var properties = reader.Object(element, "database", "provider", "name", "seed", "seedCommand", "seedInputs", "connectionString", "spares");
         if (properties is null)
         {
             return null;
@@ -277,7 +277,25 @@ public static class GroveConfigLoader
         }
 
         var spares = ReadSpares(properties, provider, reader);
-        return provider is null ? null : new DatabaseConfig(provider.Value, name, seed, seedCommand, connectionString, spares);
+        var seedInputs = reader.Strings(properties, "seedInputs", "database.seedInputs");
+        for (var i = 0; i < seedInputs.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(seedInputs[i]))
+            {
+                reader.Error($"database.seedInputs[{i}]", "must be a glob such as \"db/migrations/**\", not an empty string");
+            }
+            else
+            {
+                CheckRelativePath(seedInputs[i], $"database.seedInputs[{i}]", reader);
+            }
+        }
+
+        if (seedInputs.Count > 0 && seedCommand is null)
+        {
+            reader.Error("database.seedInputs", "applies to seedCommand only (a seed file is hashed itself); remove it, or set seedCommand");
+        }
+
+        return provider is null ? null : new DatabaseConfig(provider.Value, name, seed, seedCommand, connectionString, spares) { SeedInputs = seedInputs };
     }
 
     /// <summary><c>database.spares</c>: how many ready-made branches of the template Grove keeps (PostgreSQL).</summary>

@@ -131,6 +131,19 @@ public class GroveConfigLoaderTests
     }
 
     [Fact]
+    public void Parse_SeedInputs_KeptWithSeedCommandNamedWhenBad()
+    {
+        Assert.Equal(["db/migrations/**"], GroveConfigLoader.Parse("""{ "database": { "seedCommand": { "command": "npm" }, "seedInputs": ["db/migrations/**"] } }""").Database!.SeedInputs);
+        Assert.Empty(GroveConfigLoader.Parse("""{ "database": { "seed": "a.sql" } }""").Database!.SeedInputs);
+
+        var error = Assert.Throws<ConfigException>(() => GroveConfigLoader.Parse("""{ "database": { "seedCommand": { "command": "npm" }, "seedInputs": ["ok/**", "", "../up/**"] } }"""));
+        var withSeedFile = Assert.Throws<ConfigException>(() => GroveConfigLoader.Parse("""{ "database": { "seed": "a.sql", "seedInputs": ["db/**"] } }"""));
+
+        Assert.Equal(["database.seedInputs[1]", "database.seedInputs[2]"], error.Errors.Select(e => e[..e.IndexOf(':', StringComparison.Ordinal)]));
+        Assert.StartsWith("database.seedInputs: applies to seedCommand only", Assert.Single(withSeedFile.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_InvalidJson_SaysWhere()
     {
         var error = Assert.Throws<ConfigException>(() => GroveConfigLoader.Parse("{\n  \"ports\": { \"base\": 4000,, }\n}", "grove.json"));

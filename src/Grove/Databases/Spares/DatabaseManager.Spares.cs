@@ -23,7 +23,7 @@ internal sealed partial class DatabaseManager
             return 0;
         }
 
-        var seed = new Seed(config, await SeedRootAsync(null, cancellationToken).ConfigureAwait(false));
+        var seed = await SeedAsync(config, null, progress, cancellationToken).ConfigureAwait(false);
         var made = 0;
         while (await LockedAsync(progress, async () =>
         {
