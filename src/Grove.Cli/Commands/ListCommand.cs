@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Grove.Cli.Output;
+using Grove.Worktrees;
 
 namespace Grove.Cli.Commands;
 
@@ -16,7 +17,16 @@ internal static class ListCommand
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
             await context.SettleInterruptedAsync(cancellationToken).ConfigureAwait(false); // a crashed run's half-made database is not listed as if it were real
-            var snapshot = await context.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+            RepositorySnapshot snapshot;
+            await using (var host = await context.OpenHostAsync(cancellationToken).ConfigureAwait(false))
+            {
+                snapshot = await host.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+                if (await host.TemplateWarningAsync(cancellationToken).ConfigureAwait(false) is { } warning)
+                {
+                    await Console.Error.WriteLineAsync($"grove: {warning}").ConfigureAwait(false);
+                }
+            }
+
             if (parse.GetValue(json))
             {
                 var items = snapshot.Worktrees.Select(WorktreeJson.From).ToList(); // the snapshot has all: the agent API shows the same

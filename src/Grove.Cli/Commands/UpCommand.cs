@@ -60,6 +60,11 @@ internal static class UpCommand
                 await using var gateway = await GatewayServer.StartAsync(host, new GatewayOptions { Port = config.GatewayPort, ExtraHostNames = config.GatewayHosts, LoggerFactory = loggers }, stop.Token).ConfigureAwait(false);
                 var first = await host.StartAsync(gateway.Port, stop.Token).ConfigureAwait(false);
                 Console.Error.WriteLine($"grove up: {first.Worktrees.Length} worktree(s); all of them at {gateway.Url}; Ctrl+C stops every app and exits");
+                if (await host.TemplateWarningAsync(stop.Token).ConfigureAwait(false) is { } warning)
+                {
+                    Console.Error.WriteLine($"grove up: {warning}"); // the template is rebuilt in the background; 'grove logs' shows it
+                }
+
                 if (Console.IsOutputRedirected)
                 {
                     await PrintChangesAsync(host, stop.Token).ConfigureAwait(false);

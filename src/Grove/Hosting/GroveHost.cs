@@ -310,6 +310,26 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A warning when the template was built from another seed than the current one (say a new
+    /// migration under <c>database.seedInputs</c>); null when it is current, not built yet, or no
+    /// database is configured. Reads the state store only; never throws for a broken config.
+    /// </summary>
+    internal async Task<string?> TemplateWarningAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await RepositoryConfigAsync(cancellationToken).ConfigureAwait(false)).Database is { } config
+                && await _databases.TemplateSeedChangedAsync(config, cancellationToken).ConfigureAwait(false)
+                ? $"warning: {TemplateSeedWarning.Text}\n  fix: {TemplateSeedWarning.Fix}"
+                : null;
+        }
+        catch (GroveException)
+        {
+            return null; // the commands that need the config report it
+        }
+    }
+
     /// <summary>Builds the template when it is missing or its seed changed (<paramref name="rebuild"/>: always).</summary>
     public async Task<string> EnsureTemplateAsync(bool rebuild, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {

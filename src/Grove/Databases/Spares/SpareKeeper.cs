@@ -3,7 +3,9 @@ using Grove.Configuration;
 namespace Grove.Databases;
 
 /// <summary>
-/// <c>grove up</c>'s background refill of the spares: after every <see cref="Request"/> (each
+/// <c>grove up</c>'s background care of the template and the spares. Each round it first rebuilds
+/// the template when its seed changed since it was built (a new file under
+/// <c>database.seedInputs</c>: any provider), then, after every <see cref="Request"/> (each
 /// worktree's database step) and every <see cref="Period"/> (another grove process may have
 /// claimed one), when the state store says the spares need work (by the repository's settings,
 /// the primary's grove.json, as the CLI reads them), it refills them through
@@ -71,6 +73,12 @@ internal sealed class SpareKeeper : IAsyncDisposable
             var config = _databases.RepositorySettings(requested); // read again each round: an edit to the primary's spares counts
             try
             {
+                if (await _databases.TemplateSeedChangedAsync(config, _stop.Token).ConfigureAwait(false))
+                {
+                    Write(log, $"{TemplateSeedWarning.Text}: rebuilding it now (worktrees keep their databases; new ones get the new template)");
+                    await _databases.EnsureTemplateAsync(config, rebuild: false, new Progress(log), _stop.Token).ConfigureAwait(false);
+                }
+
                 if (_databases.SparesNeedWork(config))
                 {
                     await _databases.RefillSparesAsync(config, new Progress(log), _stop.Token).ConfigureAwait(false);
