@@ -330,7 +330,11 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
     /// <c>database.seedInputs</c> file, seed file or seed command): the next branch rebuilds it.
     /// False when no template was built yet. Reads the state store and the seed only.
     /// </summary>
-    public async Task<bool> TemplateSeedChangedAsync(DatabaseConfig config, CancellationToken cancellationToken)
+    public async Task<bool> TemplateSeedChangedAsync(DatabaseConfig config, CancellationToken cancellationToken) =>
+        await NewSeedHashAsync(config, cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <summary>The current seed's hash when the built template has another one; null when it is current or not built yet.</summary>
+    public async Task<string?> NewSeedHashAsync(DatabaseConfig config, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
         var seed = new Seed(config, await SeedRootAsync(null, cancellationToken).ConfigureAwait(false));
@@ -340,7 +344,8 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
         var recorded = _ownership.ReadAll().FirstOrDefault(o =>
             o.Ready && o.Kind == OwnedKind.Template && o.Server == server && o.FinalName == template
             && string.Equals(o.Provider, ProviderNames.Of(config.Provider), StringComparison.OrdinalIgnoreCase));
-        return recorded is not null && recorded.SeedHash != seed.Hash();
+        var hash = seed.Hash();
+        return recorded is not null && recorded.SeedHash != hash ? hash : null;
     }
 
     /// <summary>The seed read from the primary worktree; a seed command installs that worktree's dependencies first.</summary>

@@ -22,6 +22,7 @@ internal sealed class SpareKeeper : IAsyncDisposable
     private readonly Task _loop;
     private Target? _target;
     private string? _lastError;
+    private string? _failedSeed; // the seed hash whose template rebuild failed
 
     public SpareKeeper(DatabaseManager databases)
     {
@@ -73,10 +74,13 @@ internal sealed class SpareKeeper : IAsyncDisposable
             var config = _databases.RepositorySettings(requested); // read again each round: an edit to the primary's spares counts
             try
             {
-                if (await _databases.TemplateSeedChangedAsync(config, _stop.Token).ConfigureAwait(false))
+                // A rebuild that failed is tried again only once the seed changes again (or a branch needs the template).
+                if (await _databases.NewSeedHashAsync(config, _stop.Token).ConfigureAwait(false) is { } seed && seed != _failedSeed)
                 {
                     Write(log, $"{TemplateSeedWarning.Text}: rebuilding it now (worktrees keep their databases; new ones get the new template)");
+                    _failedSeed = seed;
                     await _databases.EnsureTemplateAsync(config, rebuild: false, new Progress(log), _stop.Token).ConfigureAwait(false);
+                    _failedSeed = null;
                 }
 
                 if (_databases.SparesNeedWork(config))
