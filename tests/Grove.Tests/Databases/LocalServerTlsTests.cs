@@ -53,6 +53,49 @@ public class LocalServerTlsTests
         Assert.Equal(2L, await Count(again.AppConnectionString()));
     }
 
+    [Fact]
+    public async Task EnsureBranch_ServerRunningSinceBeforeTls_ServesTlsWithoutARestart()
+    {
+        await using var db = DatabaseRepository.Create(DatabaseProvider.Postgres);
+        var (worktree, _) = await db.BranchAsync("feature/running");
+        var server = db.Manager.LocalServer;
+        var settings = Path.Combine(server.DataFolder, "grove.conf");
+        await File.WriteAllLinesAsync(settings, (await File.ReadAllLinesAsync(settings, Token)).Where(l => !l.StartsWith("ssl", StringComparison.Ordinal)), Token);
+        File.Delete(server.CertificatePath);
+        File.Delete(Path.Combine(server.DataFolder, ServerCertificate.KeyFileName));
+        var account = await ServerAccount.DetectAsync(Token); // pg_ctl refuses to run as root
+        var reload = await ProcessRunner.RunAsync(account.Wrap(new ProcessSpec(Path.Combine(await PostgresBinaries.FindAsync(Token), "pg_ctl"), ["reload", "-D", server.DataFolder, "-s"])), Token);
+        Assert.True(reload.Succeeded, reload.StandardError);
+        var require = new NpgsqlConnectionStringBuilder(db.Manager.Describe(worktree, db.Config).AppConnectionString()) { SslMode = SslMode.Require }.ConnectionString;
+        var plainOnly = await Eventually(async () => await Record.ExceptionAsync(() => UsesTls(require)) is not null); // a reload takes effect shortly after pg_ctl returns
+        var pid = await File.ReadAllLinesAsync(Path.Combine(server.DataFolder, "postmaster.pid"), Token);
+
+        await using var next = new DatabaseManager(db.Repo.CommonGitDirectory); // a newer Grove, finding that server running
+        var branch = await next.EnsureBranchAsync(worktree, db.Config, null, Token);
+        var tls = await Eventually(async () => await Record.ExceptionAsync(() => UsesTls(require)) is null);
+
+        Assert.True(plainOnly, "the server kept TLS after its settings lost it");
+        Assert.True(tls, "the running server did not serve TLS after a newer Grove found it");
+        Assert.True(await UsesTls(new NpgsqlConnectionStringBuilder(branch.AppConnectionString()) { SslMode = SslMode.Require }.ConnectionString));
+        Assert.Equal(pid[0], (await File.ReadAllLinesAsync(Path.Combine(server.DataFolder, "postmaster.pid"), Token))[0]);
+    }
+
+    /// <summary>Whether <paramref name="condition"/> holds within 10 s.</summary>
+    private static async Task<bool> Eventually(Func<Task<bool>> condition)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(100, Token);
+        }
+
+        return false;
+    }
+
     private static async Task<bool> UsesTls(string connectionString)
     {
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 5 }.ConnectionString);

@@ -70,6 +70,13 @@ internal sealed class LocalPostgresServer
         var running = ReadRunningPort();
         if (running is not null && await RespondsAsync(running.Value, described, cancellationToken).ConfigureAwait(false))
         {
+            if (!File.Exists(CertificatePath))
+            {
+                // Started by a Grove before TLS: its settings are written now and reloaded (ssl is a reloadable setting).
+                await WriteSettingsAsync(running.Value, account, cancellationToken).ConfigureAwait(false);
+                await RunAsync(binaries, account, "pg_ctl", ["reload", "-D", DataFolder, "-s"], StartLimit, cancellationToken).ConfigureAwait(false);
+            }
+
             _ownership.SetServerPort(PostgresServer.LocalKey, running.Value);
             return (PostgresServer.Local(running.Value, PasswordFile.ReadOrCreate(PasswordPath), CertificatePath), false);
         }
