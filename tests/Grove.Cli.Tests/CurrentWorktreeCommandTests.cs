@@ -71,6 +71,51 @@ public class CurrentWorktreeCommandTests
     }
 
     [Fact]
+    public async Task Env_AppEnvAndPrimaryEnvFile_PrintedAsTheAppGetsThemSecretsMarked()
+    {
+        using var repo = TestRepository.Create();
+        File.WriteAllText(Path.Combine(repo.Primary, ".gitignore"), ".env\n");
+        File.WriteAllText(Path.Combine(repo.Primary, "grove.json"), """
+            { "app": { "command": "dotnet", "args": ["app.dll"], "env": { "FROM_APP": "app value", "SHARED": "app wins" } } }
+            """);
+        repo.Git(repo.Primary, "add", ".");
+        repo.Git(repo.Primary, "commit", "-q", "-m", "app");
+        File.WriteAllText(Path.Combine(repo.Primary, ".env"), "API_KEY='k3y with # and $x'\nSHARED=file loses\nGROVE_SLUG=overridden\nweird.name=1\n");
+        var folder = repo.AddWorktree("feature/env");
+
+        var script = $"eval \"$({GroveCli.ShellCommand} env)\" && printf '%s\\n' \"$FROM_APP\" \"$SHARED\" \"$API_KEY\" \"$GROVE_SLUG\" \"$OTEL_SERVICE_NAME\"";
+        var result = await ProcessRunner.RunAsync(new ProcessSpec("bash", ["-c", script], folder), Bounded.Token(Bounded.Process));
+        var text = await GroveCli.SucceedAsync(folder, "env");
+        var json = await GroveCli.SucceedAsync(folder, "env", "--json");
+
+        Assert.True(result.Succeeded, result.StandardError);
+        Assert.Equal(["app value", "app wins", "k3y with # and $x", "feature-env", "feature-env", ""], result.StandardOutput.Split('\n'));
+        Assert.Contains("weird.name", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("export API_KEY='k3y with # and $x'  # secret\n", text, StringComparison.Ordinal);
+        Assert.Contains("export FROM_APP='app value'\n", text, StringComparison.Ordinal);
+        var variables = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsArray();
+        Assert.True(variables.Single(v => (string?)v!["name"] == "API_KEY")!["secret"]!.GetValue<bool>());
+        Assert.False(variables.Single(v => (string?)v!["name"] == "FROM_APP")!["secret"]!.GetValue<bool>());
+        Assert.Equal("1", (string?)variables.Single(v => (string?)v!["name"] == "weird.name")!["value"]);
+    }
+
+    [Fact]
+    public async Task Env_BadEnvFile_ErrorNamesTheKeyAndLineNotTheValue()
+    {
+        using var repo = TestRepository.Create();
+        File.WriteAllText(Path.Combine(repo.Primary, "grove.json"), """{ "app": { "command": "x", "envFiles": ["secrets.env"] } }""");
+        File.WriteAllText(Path.Combine(repo.Primary, "secrets.env"), "OK=1\nhunter2-token\n");
+
+        var result = await GroveCli.RunAsync(repo.Primary, "env");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("app.envFiles[0]", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("line 2 is not KEY=VALUE", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("fix:", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Url_InBareRepositoryFolder_SaysToCdIntoAWorktree()
     {
         using var repo = TestRepository.Create(bare: true);

@@ -142,6 +142,30 @@ public class DatabaseCommandTests
         Assert.Equal(JsonValueKind.Null, listed[0].GetProperty("database").ValueKind);
     }
 
+    [Fact]
+    public async Task Ls_SeedInputsChangedSinceTheTemplate_WarnsWithTheFix()
+    {
+        RequiredTool.Check("sqlite3", "sqlite3");
+        using var repo = TestRepository.Create();
+        Directory.CreateDirectory(Path.Combine(repo.Primary, "db", "migrations"));
+        File.WriteAllText(Path.Combine(repo.Primary, "db", "migrations", "001.sql"), "CREATE TABLE items (id INTEGER);");
+        File.WriteAllText(Path.Combine(repo.Primary, "grove.json"), """
+            { "database": { "provider": "sqlite", "name": "app", "seedInputs": ["db/migrations/*.sql"],
+                            "seedCommand": { "command": "sh", "args": ["-c", "cat db/migrations/*.sql | sqlite3 \"${DATABASE_URL#sqlite://}\""] } } }
+            """);
+        repo.CommitAll("migrations");
+        await GroveCli.SucceedAsync(repo.Primary, "db", "template");
+
+        var current = await GroveCli.RunAsync(repo.Primary, "ls");
+        File.WriteAllText(Path.Combine(repo.Primary, "db", "migrations", "002.sql"), "INSERT INTO items VALUES (1);");
+        var changed = await GroveCli.RunAsync(repo.Primary, "ls");
+
+        Assert.True(current.Succeeded && changed.Succeeded, changed.StandardError);
+        Assert.DoesNotContain("older than its seed", current.StandardError, StringComparison.Ordinal);
+        Assert.Contains("the database template is older than its seed", changed.StandardError, StringComparison.Ordinal);
+        Assert.Contains("fix: 'grove up' rebuilds it by itself", changed.StandardError, StringComparison.Ordinal);
+    }
+
     internal static TestRepository Configure(TestRepository repo, string database, string seed = "CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL); INSERT INTO items VALUES (1, 'a'), (2, 'b');")
     {
         Directory.CreateDirectory(Path.Combine(repo.Primary, "db"));

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Grove.Cli.Output;
+using Grove.Worktrees;
 
 namespace Grove.Cli.Commands;
 
@@ -16,11 +17,15 @@ internal static class ListCommand
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
             await context.SettleInterruptedAsync(cancellationToken).ConfigureAwait(false); // a crashed run's half-made database is not listed as if it were real
-            Grove.Worktrees.RepositorySnapshot snapshot;
+            RepositorySnapshot snapshot;
             await using (var host = await context.OpenHostAsync(cancellationToken).ConfigureAwait(false))
             {
                 await host.RefreshPullRequestsAsync(cancellationToken).ConfigureAwait(false); // at most once a poll interval, shared with grove up
                 snapshot = await host.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+                if (await host.TemplateWarningAsync(cancellationToken).ConfigureAwait(false) is { } warning)
+                {
+                    await Console.Error.WriteLineAsync($"grove: {warning}").ConfigureAwait(false);
+                }
             }
 
             await CliContext.WarnIfConfigBrokenAsync(snapshot).ConfigureAwait(false);

@@ -71,6 +71,11 @@ internal static class UpCommand
                     Console.Error.WriteLine($"grove up: {orphans.Count} orphaned database(s), whose worktree is gone: {string.Join(", ", orphans)}; 'grove db prune' drops them");
                 }
 
+                if (await host.TemplateWarningAsync(stop.Token).ConfigureAwait(false) is { } warning)
+                {
+                    Console.Error.WriteLine($"grove up: {warning}"); // the template is rebuilt in the background; 'grove logs' shows it
+                }
+
                 if (Console.IsOutputRedirected)
                 {
                     await PrintChangesAsync(host, stop.Token).ConfigureAwait(false);

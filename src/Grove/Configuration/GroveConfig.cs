@@ -43,7 +43,18 @@ public sealed record GitHubConfig(string? Repository = null, string? ApiUrl = nu
 /// <summary>A program and its arguments, run in a folder of the worktree.</summary>
 public sealed record CommandConfig(string Command, IReadOnlyList<string> Args, string WorkingDirectory);
 
-public sealed record AppConfig(CommandConfig Run, string HealthPath, IReadOnlyDictionary<string, string> Env);
+public sealed record AppConfig(CommandConfig Run, string HealthPath, IReadOnlyDictionary<string, string> Env)
+{
+    /// <summary>The default of <see cref="EnvFiles"/>: a <c>.env</c> file, when the primary worktree has one.</summary>
+    public const string DefaultEnvFile = ".env";
+
+    /// <summary>
+    /// dotenv files read from the primary worktree into every app's environment, under
+    /// <see cref="Env"/> and Grove's own variables (<c>app.envFiles</c>). Null: <c>[".env"]</c>
+    /// when that file exists; empty: none. A listed file that is missing stops the app's start.
+    /// </summary>
+    public IReadOnlyList<string>? EnvFiles { get; init; }
+}
 
 public enum DatabaseProvider
 {
@@ -65,4 +76,11 @@ public sealed record DatabaseConfig(
 {
     public const int DefaultSpares = 1;
     public const int MaxSpares = 8;
+
+    /// <summary>
+    /// With a <see cref="SeedCommand"/>: globs of files (relative to the primary worktree, say
+    /// <c>db/migrations/**</c>) whose content is hashed into the template's identity like a seed
+    /// file's, so a new migration rebuilds the template (<c>database.seedInputs</c>).
+    /// </summary>
+    public IReadOnlyList<string> SeedInputs { get; init; } = [];
 }

@@ -129,7 +129,7 @@ public static class GroveConfigLoader
 
     private static AppConfig? ReadApp(JsonElement element, ConfigReader reader)
     {
-        var properties = reader.Object(element, "app", "command", "args", "workingDirectory", "healthPath", "env");
+        var properties = reader.Object(element, "app", "command", "args", "workingDirectory", "healthPath", "env", "envFiles");
         if (properties is null)
         {
             return null;
@@ -163,7 +163,45 @@ public static class GroveConfigLoader
             }
         }
 
-        return run is null ? null : new AppConfig(run, healthPath, env);
+        return run is null ? null : new AppConfig(run, healthPath, env) { EnvFiles = ReadEnvFiles(properties, reader) };
+    }
+
+    /// <summary><c>app.envFiles</c>: dotenv files in the primary worktree; absent or null means the default.</summary>
+    private static List<string>? ReadEnvFiles(Dictionary<string, JsonElement> properties, ConfigReader reader)
+    {
+        if (!properties.TryGetValue("envFiles", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            reader.Error("app.envFiles", $"must be an array of file paths such as [\".env\"], not {ConfigReader.Describe(element)}");
+            return null;
+        }
+
+        var files = new List<string>();
+        var index = 0;
+        foreach (var item in element.EnumerateArray())
+        {
+            var key = $"app.envFiles[{index++}]";
+            if (item.ValueKind != JsonValueKind.String || item.GetString() is not { Length: > 0 } file || string.IsNullOrWhiteSpace(file))
+            {
+                reader.Error(key, $"must be a file path relative to the primary worktree, such as \".env\", not {ConfigReader.Describe(item)}");
+                continue;
+            }
+
+            if (file.EndsWith('/') || file.EndsWith('\\'))
+            {
+                reader.Error(key, $"must name a file, not the folder \"{file}\"");
+                continue;
+            }
+
+            CheckRelativePath(file, key, reader);
+            files.Add(file);
+        }
+
+        return files;
     }
 
     private static List<CommandConfig>? ReadInstall(JsonElement element, ConfigReader reader)
@@ -192,7 +230,7 @@ public static class GroveConfigLoader
 
     private static DatabaseConfig? ReadDatabase(JsonElement element, ConfigReader reader)
     {
-        var properties = reader.Object(element, "database", "provider", "name", "seed", "seedCommand", "connectionString", "spares");
+        var properties = reader.Object(element, "database", "provider", "name", "seed", "seedCommand", "seedInputs", "connectionString", "spares");
         if (properties is null)
         {
             return null;
@@ -241,7 +279,25 @@ public static class GroveConfigLoader
         }
 
         var spares = ReadSpares(properties, provider, reader);
-        return provider is null ? null : new DatabaseConfig(provider.Value, name, seed, seedCommand, connectionString, spares);
+        var seedInputs = reader.Strings(properties, "seedInputs", "database.seedInputs");
+        for (var i = 0; i < seedInputs.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(seedInputs[i]))
+            {
+                reader.Error($"database.seedInputs[{i}]", "must be a glob such as \"db/migrations/**\", not an empty string");
+            }
+            else
+            {
+                CheckRelativePath(seedInputs[i], $"database.seedInputs[{i}]", reader);
+            }
+        }
+
+        if (seedInputs.Count > 0 && seedCommand is null)
+        {
+            reader.Error("database.seedInputs", "applies to seedCommand only (a seed file is hashed itself); remove it, or set seedCommand");
+        }
+
+        return provider is null ? null : new DatabaseConfig(provider.Value, name, seed, seedCommand, connectionString, spares) { SeedInputs = seedInputs };
     }
 
     /// <summary><c>database.spares</c>: how many ready-made branches of the template Grove keeps (PostgreSQL).</summary>

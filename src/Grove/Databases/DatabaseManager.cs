@@ -1,6 +1,7 @@
 using Grove.Processes;
 using Grove.Files;
 using Grove.Configuration;
+using Grove.Dependencies;
 using Grove.State;
 using Grove.Worktrees;
 
@@ -143,7 +144,7 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
     public async Task EnsureTemplateAsync(DatabaseConfig config, bool rebuild, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var seed = new Seed(config, await SeedRootAsync(null, cancellationToken).ConfigureAwait(false));
+        var seed = await SeedAsync(config, null, progress, cancellationToken).ConfigureAwait(false);
         await LockedAsync(progress, async () =>
         {
             if (config.Provider == DatabaseProvider.Sqlite)
@@ -262,7 +263,7 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(worktree);
         ArgumentNullException.ThrowIfNull(config);
-        var seed = new Seed(config, await SeedRootAsync(worktree, cancellationToken).ConfigureAwait(false));
+        var seed = await SeedAsync(config, worktree, progress, cancellationToken).ConfigureAwait(false);
         return await LockedAsync(progress, () => config.Provider == DatabaseProvider.Sqlite
             ? BranchSqliteAsync(worktree, config, seed, progress, mode, source, cancellationToken)
             : BranchPostgresAsync(worktree, config, seed, progress, mode, source, cancellationToken), cancellationToken).ConfigureAwait(false);
@@ -357,7 +358,7 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
 
     private static DatabaseBranch PostgresBranch(PostgresServer server, DatabaseConfig config, string database) =>
         new(config.Provider, database,
-            [new($"ConnectionStrings__{config.Name}", server.App(database)), new("DATABASE_URL", server.Url(database))],
+            server.Environment(config.Name, database),
             server.Display(database));
 
     /// <summary>The brancher for the configured server, after settling crashed runs; starts the local server when needed.</summary>
@@ -397,6 +398,71 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Whether the template was built from another seed than the current one (a changed
+    /// <c>database.seedInputs</c> file, seed file or seed command): the next branch rebuilds it.
+    /// False when no template was built yet. Reads the state store and the seed only.
+    /// </summary>
+    public async Task<bool> TemplateSeedChangedAsync(DatabaseConfig config, CancellationToken cancellationToken) =>
+        await NewSeedHashAsync(config, cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <summary>The current seed's hash when the built template has another one; null when it is current or not built yet.</summary>
+    public async Task<string?> NewSeedHashAsync(DatabaseConfig config, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var seed = new Seed(config, await SeedRootAsync(null, cancellationToken).ConfigureAwait(false));
+        var (server, template) = config.Provider == DatabaseProvider.Sqlite
+            ? ("sqlite", Sqlite(config).TemplatePath)
+            : (_postgres.Key(config), DatabaseNames.Template(config.Name));
+        var recorded = _ownership.ReadAll().FirstOrDefault(o =>
+            o.Ready && o.Kind == OwnedKind.Template && o.Server == server && o.FinalName == template
+            && string.Equals(o.Provider, ProviderNames.Of(config.Provider), StringComparison.OrdinalIgnoreCase));
+        var hash = seed.Hash();
+        return recorded is not null && recorded.SeedHash != hash ? hash : null;
+    }
+
+    /// <summary>The seed read from the primary worktree; a seed command installs that worktree's dependencies first.</summary>
+    private async Task<Seed> SeedAsync(DatabaseConfig config, WorktreeSnapshot? fallback, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var root = await SeedRootAsync(fallback, cancellationToken).ConfigureAwait(false);
+        return new Seed(config, root)
+        {
+            BeforeCommand = config.SeedCommand is null ? null : token => InstallSeedRootAsync(root, progress, token),
+        };
+    }
+
+    /// <summary>
+    /// Installs the dependencies of the worktree the seed command runs in (the engine's install
+    /// step, reusing another worktree's install of the same inputs), so <c>npm run migrate</c> finds
+    /// its tools on a fresh clone. A failure names the install, not the seed command.
+    /// </summary>
+    private async Task InstallSeedRootAsync(string root, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var snapshot = await new WorktreeCatalog(new Git(), CommonGitDirectory, _time).SnapshotAsync(cancellationToken).ConfigureAwait(false);
+        var worktree = snapshot.Worktrees.FirstOrDefault(w => string.Equals(Path.GetFullPath(w.Path), Path.GetFullPath(root), StringComparison.Ordinal));
+        if (worktree is null)
+        {
+            return; // not a worktree git lists (it was removed meanwhile): the seed command says what it lacks
+        }
+
+        var config = GroveConfigLoader.LoadFromWorktree(root);
+        try
+        {
+            var report = await new DependencyInstaller(CommonGitDirectory, _time).EnsureInstalledAsync(worktree, config, _ => { }, progress, force: false, cancellationToken).ConfigureAwait(false);
+            if (report.Steps.Count > 0)
+            {
+                progress?.Report($"dependencies of {root} ready for the seed command");
+            }
+        }
+        catch (InstallFailedException ex)
+        {
+            throw new GroveException(
+                $"the seed command did not run: the dependencies of {root} (where it runs) could not be installed first: {ex.Message}",
+                $"{ex.Fix}; then run 'grove db template --rebuild' (or let 'grove up' try again)",
+                ex);
         }
     }
 

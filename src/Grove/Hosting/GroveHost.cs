@@ -173,6 +173,29 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     }
 
 
+    /// <summary>
+    /// The environment <paramref name="worktree"/>'s app gets when it starts, from the same
+    /// function the supervisor starts it with (its own grove.json, the primary's env files, its
+    /// database branch). <c>DatabaseMissing</c>: a database is configured but its branch is not
+    /// made yet, so the connection is left out. Front-end variables (an AppHost's telemetry
+    /// endpoint) are included only when this host is that front end.
+    /// </summary>
+    /// <exception cref="GroveException">The worktree's grove.json or an env file is broken.</exception>
+    internal (IReadOnlyList<AppVariable> Variables, bool DatabaseMissing) DescribeAppEnvironment(WorktreeSnapshot worktree, RepositorySnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(worktree);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var config = GroveConfigLoader.LoadFromWorktree(worktree.Path);
+        var branch = config.Database is null ? null : _databases.DescribeOwned(worktree, config.Database);
+        var variables = AppEnvironment.For(
+            worktree,
+            config.App,
+            snapshot.Primary?.Path,
+            (_options.AppEnvironment ?? _options.Supervision.AppEnvironment)?.Invoke(worktree),
+            branch?.Environment ?? []);
+        return (variables, config.Database is not null && branch is null);
+    }
+
     /// <summary>The repository-wide grove.json (the primary worktree's, or the one committed at HEAD of a bare repository).</summary>
     public async Task<GroveConfig> RepositoryConfigAsync(CancellationToken cancellationToken = default)
     {
@@ -335,6 +358,26 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     /// <summary>Drops every orphaned branch database of the configured server and name.</summary>
     internal Task<CommandResult> PruneDatabasesAsync(IProgress<string>? progress = null, CancellationToken cancellationToken = default) =>
         Logged("db prune", "orphans", new DatabaseOrphans(this).PruneAsync(progress, cancellationToken));
+
+    /// <summary>
+    /// A warning when the template was built from another seed than the current one (say a new
+    /// migration under <c>database.seedInputs</c>); null when it is current, not built yet, or no
+    /// database is configured. Reads the state store only; never throws for a broken config.
+    /// </summary>
+    internal async Task<string?> TemplateWarningAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await RepositoryConfigAsync(cancellationToken).ConfigureAwait(false)).Database is { } config
+                && await _databases.TemplateSeedChangedAsync(config, cancellationToken).ConfigureAwait(false)
+                ? $"warning: {TemplateSeedWarning.Text}\n  fix: {TemplateSeedWarning.Fix}"
+                : null;
+        }
+        catch (GroveException)
+        {
+            return null; // the commands that need the config report it
+        }
+    }
 
     /// <summary>Builds the template when it is missing or its seed changed (<paramref name="rebuild"/>: always).</summary>
     public async Task<string> EnsureTemplateAsync(bool rebuild, IProgress<string>? progress = null, CancellationToken cancellationToken = default)

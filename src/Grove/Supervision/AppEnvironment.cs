@@ -1,34 +1,108 @@
+using System.Data.Common;
 using Grove.Configuration;
+using Grove.EnvFiles;
 using Grove.Worktrees;
 
 namespace Grove.Supervision;
 
+/// <summary>One variable of an app's environment; <see cref="Secret"/> values are printed only by <c>grove env</c>.</summary>
+internal sealed record AppVariable(string Name, string Value, bool Secret)
+{
+    public override string ToString() => Secret ? $"{Name}=(secret)" : $"{Name}={Value}";
+}
+
 /// <summary>
-/// What an app's process gets, lowest precedence first: grove.json's <c>app.env</c>, the front
-/// end's variables (an AppHost's telemetry endpoint), the steps' (the database connection), then
-/// Grove's own (<c>PORT</c>, <c>GROVE_*</c>…); <c>OTEL_SERVICE_NAME</c> is the slug unless set.
+/// The one place an app's environment is put together, for the supervisor that starts it and for
+/// <c>grove env</c> that prints it. Lowest precedence first: the primary worktree's env files
+/// (<c>app.envFiles</c>, secrets), grove.json's <c>app.env</c>, the front end's variables (an
+/// AppHost's telemetry endpoint), the steps' (the database connection: a secret when it holds a
+/// password), then Grove's own (<c>PORT</c>, <c>GROVE_*</c>…); <c>OTEL_SERVICE_NAME</c> is the
+/// slug unless set.
 /// </summary>
 internal static class AppEnvironment
 {
-    public static Dictionary<string, string?> For(WorktreeSnapshot worktree, GroveConfig config, SupervisorOptions options, List<KeyValuePair<string, string>> fromSteps)
+    private static readonly string[] SecretNameParts = ["PASSWORD", "SECRET", "TOKEN", "KEY", "HEADERS"];
+
+    /// <param name="app">Null: no app configured (only Grove's own and the steps' variables).</param>
+    /// <exception cref="GroveException">An env file is missing (when listed) or not valid dotenv.</exception>
+    public static IReadOnlyList<AppVariable> For(
+        WorktreeSnapshot worktree,
+        AppConfig? app,
+        string? primaryPath,
+        IReadOnlyDictionary<string, string>? frontEnd,
+        IEnumerable<KeyValuePair<string, string>> fromSteps)
     {
-        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var (key, value) in config.App!.Env)
+        ArgumentNullException.ThrowIfNull(worktree);
+        ArgumentNullException.ThrowIfNull(fromSteps);
+        var variables = new List<AppVariable>();
+        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Set(string name, string value, bool secret)
         {
-            environment[key] = value;
+            if (positions.TryGetValue(name, out var at))
+            {
+                variables[at] = new AppVariable(name, value, secret);
+            }
+            else
+            {
+                positions[name] = variables.Count;
+                variables.Add(new AppVariable(name, value, secret));
+            }
         }
 
-        foreach (var (key, value) in options.AppEnvironment?.Invoke(worktree) ?? new Dictionary<string, string>())
+        foreach (var (name, value) in app is null ? [] : EnvFileLoader.Load(app, primaryPath))
         {
-            environment[key] = value;
+            Set(name, value, secret: true);
         }
 
-        foreach (var (key, value) in fromSteps.Concat(WorktreeEnvironment.For(worktree)))
+        foreach (var (name, value) in app?.Env ?? new Dictionary<string, string>())
         {
-            environment[key] = value;
+            Set(name, value, secret: false);
         }
 
-        environment.TryAdd("OTEL_SERVICE_NAME", worktree.Slug);
-        return environment;
+        foreach (var (name, value) in frontEnd ?? new Dictionary<string, string>())
+        {
+            Set(name, value, SecretNameParts.Any(part => name.Contains(part, StringComparison.OrdinalIgnoreCase)));
+        }
+
+        foreach (var (name, value) in fromSteps)
+        {
+            Set(name, value, HoldsPassword(value));
+        }
+
+        foreach (var (name, value) in WorktreeEnvironment.For(worktree))
+        {
+            Set(name, value, secret: false);
+        }
+
+        if (!positions.ContainsKey("OTEL_SERVICE_NAME"))
+        {
+            Set("OTEL_SERVICE_NAME", worktree.Slug, secret: false);
+        }
+
+        return variables;
+    }
+
+    /// <summary>The variables as a child process takes them.</summary>
+    public static Dictionary<string, string?> ForProcess(IReadOnlyList<AppVariable> variables) =>
+        variables.ToDictionary(v => v.Name, v => (string?)v.Value, StringComparer.Ordinal);
+
+    /// <summary>Whether a connection string or URL carries a password (<c>Password=…</c>, <c>postgres://user:pw@…</c>).</summary>
+    internal static bool HoldsPassword(string value)
+    {
+        if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0)
+        {
+            return uri.UserInfo.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0 && colon < uri.UserInfo.Length - 1;
+        }
+
+        try
+        {
+            var builder = new DbConnectionStringBuilder { ConnectionString = value };
+            return (builder.TryGetValue("password", out var password) || builder.TryGetValue("pwd", out password))
+                && password is string { Length: > 0 };
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

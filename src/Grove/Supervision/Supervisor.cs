@@ -260,7 +260,7 @@ internal sealed class Supervisor : IAsyncDisposable
                 foreach (var worktree in wanted.Values.Where(w => !_runners.ContainsKey(w.Path)))
                 {
                     var log = _logs.Open(worktree.Slug);
-                    var runner = new WorktreeRunner(worktree, log, _options, _steps, _time, _http, OnRunnerChanged);
+                    var runner = new WorktreeRunner(worktree, log, _options, _steps, _time, _http, OnRunnerChanged, PrimaryPath);
                     _runners[worktree.Path] = runner;
                     added.Add(runner);
                 }
@@ -285,6 +285,15 @@ internal sealed class Supervisor : IAsyncDisposable
         finally
         {
             _reconcile.Release();
+        }
+    }
+
+    /// <summary>The primary worktree's folder (where env files are read), from the worktrees last reconciled.</summary>
+    private string? PrimaryPath()
+    {
+        lock (_publishing)
+        {
+            return _applied?.Primary?.Path;
         }
     }
 

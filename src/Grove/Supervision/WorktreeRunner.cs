@@ -30,10 +30,13 @@ internal sealed class WorktreeRunner : IAsyncDisposable
     private WorktreeStep? _step;
     private DateTimeOffset? _startedAt;
     private WorktreeDatabase? _database;
+    private readonly Func<string?> _primaryPath;
 
-    public WorktreeRunner(WorktreeSnapshot worktree, WorktreeLog log, SupervisorOptions options, IReadOnlyList<IWorktreeStep> steps, TimeProvider time, HttpClient http, Action<WorktreeRunner, AppStatus> changed)
+    /// <param name="primaryPath">The primary worktree's folder, where <c>app.envFiles</c> are read; null while unknown.</param>
+    public WorktreeRunner(WorktreeSnapshot worktree, WorktreeLog log, SupervisorOptions options, IReadOnlyList<IWorktreeStep> steps, TimeProvider time, HttpClient http, Action<WorktreeRunner, AppStatus> changed, Func<string?> primaryPath)
     {
         Worktree = worktree;
+        _primaryPath = primaryPath;
         Log = log;
         _options = options;
         _steps = steps;
@@ -286,8 +289,20 @@ internal sealed class WorktreeRunner : IAsyncDisposable
             return new RunOutcome.Blocked($"port {Worktree.Port} is held by another program; stop it, then 'grove restart {Worktree.Slug}'", null);
         }
 
+        IReadOnlyList<AppVariable> variables;
+        try
+        {
+            variables = AppEnvironment.For(Worktree, config.App, _primaryPath(), _options.AppEnvironment?.Invoke(Worktree), environment);
+        }
+        catch (GroveException ex)
+        {
+            Log.Write("grove", ex.Message);
+            Log.Write("grove", $"fix: {ex.Fix}");
+            return new RunOutcome.Blocked(Summary(ex), null);
+        }
+
         Set(WorktreeState.Starting, crashes > 0 ? $"restart {crashes} after a crash" : null);
-        var spec = new ProcessSpec(program, run.Args, folder) { Environment = AppEnvironment.For(Worktree, config, _options, environment) };
+        var spec = new ProcessSpec(program, run.Args, folder) { Environment = AppEnvironment.ForProcess(variables) };
         Log.Write("grove", $"starting {run.Command} {string.Join(' ', run.Args)} on port {Worktree.Port}");
         await using var child = ChildProcess.Start(spec, (error, line) => Log.Write(error ? "err" : "out", line));
         _startedAt = _time.GetUtcNow();

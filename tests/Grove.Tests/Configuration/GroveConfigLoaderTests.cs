@@ -114,6 +114,36 @@ public class GroveConfigLoaderTests
     }
 
     [Fact]
+    public void Parse_EnvFiles_NullMeansDefaultListKept()
+    {
+        Assert.Null(GroveConfigLoader.Parse("""{ "app": { "command": "x" } }""").App!.EnvFiles);
+        Assert.Equal([".env", "config/.env.local"], GroveConfigLoader.Parse("""{ "app": { "command": "x", "envFiles": [".env", "config/.env.local"] } }""").App!.EnvFiles);
+        Assert.Empty(GroveConfigLoader.Parse("""{ "app": { "command": "x", "envFiles": [] } }""").App!.EnvFiles!);
+    }
+
+    [Fact]
+    public void Parse_EnvFilesInvalid_NamesEachEntry()
+    {
+        var error = Assert.Throws<ConfigException>(() => GroveConfigLoader.Parse("""{ "app": { "command": "x", "envFiles": [".env", 3, "", "../secrets.env", "/etc/env", "conf/"] } }"""));
+
+        Assert.Equal(["app.envFiles[1]", "app.envFiles[2]", "app.envFiles[3]", "app.envFiles[4]", "app.envFiles[5]"], error.Errors.Select(e => e[..e.IndexOf(':', StringComparison.Ordinal)]));
+        Assert.Contains("app.envFiles: must be an array", Assert.Single(Assert.Throws<ConfigException>(() => GroveConfigLoader.Parse("""{ "app": { "command": "x", "envFiles": ".env" } }""")).Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_SeedInputs_KeptWithSeedCommandNamedWhenBad()
+    {
+        Assert.Equal(["db/migrations/**"], GroveConfigLoader.Parse("""{ "database": { "seedCommand": { "command": "npm" }, "seedInputs": ["db/migrations/**"] } }""").Database!.SeedInputs);
+        Assert.Empty(GroveConfigLoader.Parse("""{ "database": { "seed": "a.sql" } }""").Database!.SeedInputs);
+
+        var error = Assert.Throws<ConfigException>(() => GroveConfigLoader.Parse("""{ "database": { "seedCommand": { "command": "npm" }, "seedInputs": ["ok/**", "", "../up/**"] } }"""));
+        var withSeedFile = Assert.Throws<ConfigException>(() => GroveConfigLoader.Parse("""{ "database": { "seed": "a.sql", "seedInputs": ["db/**"] } }"""));
+
+        Assert.Equal(["database.seedInputs[1]", "database.seedInputs[2]"], error.Errors.Select(e => e[..e.IndexOf(':', StringComparison.Ordinal)]));
+        Assert.StartsWith("database.seedInputs: applies to seedCommand only", Assert.Single(withSeedFile.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_InvalidJson_SaysWhere()
     {
         var error = Assert.Throws<ConfigException>(() => GroveConfigLoader.Parse("{\n  \"ports\": { \"base\": 4000,, }\n}", "grove.json"));

@@ -42,12 +42,15 @@ internal sealed class LocalPostgresServer
 
     public string PasswordPath { get; }
 
+    /// <summary>The server's self-signed TLS certificate (public; its key is beside it, owner-only).</summary>
+    public string CertificatePath => Path.Combine(DataFolder, ServerCertificate.CertificateFileName);
+
     /// <summary>How apps will reach the server, without starting it (for <c>grove env</c> and <c>grove ls</c>).</summary>
     public PostgresServer Describe()
     {
         _ = _state.Use(_ => 0); // creates the state folder, owner-only, before the password file goes in
         var port = _ownership.ServerPort(PostgresServer.LocalKey) ?? LeasePort(null);
-        return PostgresServer.Local(port, PasswordFile.ReadOrCreate(PasswordPath));
+        return PostgresServer.Local(port, PasswordFile.ReadOrCreate(PasswordPath), CertificatePath);
     }
 
     /// <summary>
@@ -67,8 +70,15 @@ internal sealed class LocalPostgresServer
         var running = ReadRunningPort();
         if (running is not null && await RespondsAsync(running.Value, described, cancellationToken).ConfigureAwait(false))
         {
+            if (!File.Exists(CertificatePath))
+            {
+                // Started by a Grove before TLS: its settings are written now and reloaded (ssl is a reloadable setting).
+                await WriteSettingsAsync(running.Value, account, cancellationToken).ConfigureAwait(false);
+                await RunAsync(binaries, account, "pg_ctl", ["reload", "-D", DataFolder, "-s"], StartLimit, cancellationToken).ConfigureAwait(false);
+            }
+
             _ownership.SetServerPort(PostgresServer.LocalKey, running.Value);
-            return (PostgresServer.Local(running.Value, PasswordFile.ReadOrCreate(PasswordPath)), false);
+            return (PostgresServer.Local(running.Value, PasswordFile.ReadOrCreate(PasswordPath), CertificatePath), false);
         }
 
         var recorded = _ownership.ServerPort(PostgresServer.LocalKey);
@@ -84,7 +94,7 @@ internal sealed class LocalPostgresServer
                 $"read {LogFile}; if another program took port {port}, run the command again (Grove picks a free port)");
         }
 
-        return (PostgresServer.Local(port, PasswordFile.ReadOrCreate(PasswordPath)), true);
+        return (PostgresServer.Local(port, PasswordFile.ReadOrCreate(PasswordPath), CertificatePath), true);
     }
 
     /// <summary>Stops the server cleanly (fast shutdown: sessions end, committed data is kept).</summary>
@@ -133,19 +143,30 @@ internal sealed class LocalPostgresServer
         Directory.Move(temporary, DataFolder);
     }
 
+    /// <summary>
+    /// Writes <c>grove.conf</c> (and the TLS certificate when missing or due) before each start, so a
+    /// server made by an older Grove gets every setting, TLS included, on its next start.
+    /// </summary>
     private async Task WriteSettingsAsync(int port, ServerAccount account, CancellationToken cancellationToken)
     {
+        ServerCertificate.Ensure(DataFolder, TimeProvider.System);
         var settings = string.Create(CultureInfo.InvariantCulture, $"""
             # Written by Grove before each start.
             listen_addresses = '127.0.0.1'
             port = {port}
             unix_socket_directories = ''
             max_connections = 200
+            # TLS for apps written for hosted PostgreSQL (sslmode=require); plain connections are still accepted.
+            ssl = on
+            ssl_cert_file = '{ServerCertificate.CertificateFileName}'
+            ssl_key_file = '{ServerCertificate.KeyFileName}'
 
             """);
         var path = Path.Combine(DataFolder, "grove.conf");
         await File.WriteAllTextAsync(path, settings, cancellationToken).ConfigureAwait(false);
         await account.GiveAsync(path, cancellationToken).ConfigureAwait(false);
+        await account.GiveAsync(CertificatePath, cancellationToken).ConfigureAwait(false);
+        await account.GiveAsync(Path.Combine(DataFolder, ServerCertificate.KeyFileName), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Whether the server runs now: <c>postmaster.pid</c> names a live process.</summary>
@@ -181,7 +202,7 @@ internal sealed class LocalPostgresServer
     {
         try
         {
-            var server = PostgresServer.Local(port, new NpgsqlConnectionStringBuilder(described.Base).Password!);
+            var server = PostgresServer.Local(port, new NpgsqlConnectionStringBuilder(described.Base).Password!, described.CertificatePath!);
             await using var connection = new NpgsqlConnection(server.Admin());
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             return true;

@@ -106,7 +106,7 @@ internal sealed class PostgresBrancher(PostgresServer server, OwnershipStore own
         }
         else if (seed.Config.SeedCommand is not null)
         {
-            await seed.RunCommandAsync(Environment(seed.Config.Name, temporary), cancellationToken).ConfigureAwait(false);
+            await seed.RunCommandAsync(Server.Environment(seed.Config.Name, temporary), cancellationToken).ConfigureAwait(false);
         }
 
         await FinishAsync(temporary, template, current, cancellationToken).ConfigureAwait(false);
@@ -260,12 +260,6 @@ internal sealed class PostgresBrancher(PostgresServer server, OwnershipStore own
         return null;
     }
 
-    /// <summary>The app's environment for <paramref name="database"/>.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Environment(string name, string database) =>
-    [
-        new($"ConnectionStrings__{name}", Server.App(database)),
-        new("DATABASE_URL", Server.Url(database)),
-    ];
 
     private async Task RefuseForeignAsync(string database, OwnedDatabase? owned, CancellationToken cancellationToken)
     {

@@ -14,7 +14,13 @@ internal sealed record PostgresServer(string Key, string Base, string Maintenanc
 {
     public const string LocalKey = "local";
 
-    public static PostgresServer Local(int port, string password) => new(
+    /// <summary>
+    /// Grove's own server. Apps connect with <c>SslMode=Prefer</c> (<c>sslmode=prefer</c> in
+    /// <c>DATABASE_URL</c>): TLS when the server offers it (it does from its next start), plain
+    /// otherwise, so a client written for hosted PostgreSQL and a plain one both connect.
+    /// </summary>
+    /// <param name="certificatePath">Its self-signed certificate, which Node.js apps are told to trust (<c>NODE_EXTRA_CA_CERTS</c>).</param>
+    public static PostgresServer Local(int port, string password, string certificatePath) => new(
         LocalKey,
         new NpgsqlConnectionStringBuilder
         {
@@ -22,8 +28,15 @@ internal sealed record PostgresServer(string Key, string Base, string Maintenanc
             Port = port,
             Username = LocalPostgresServer.User,
             Password = password,
+            SslMode = SslMode.Prefer,
         }.ConnectionString,
-        "postgres");
+        "postgres")
+    {
+        CertificatePath = certificatePath,
+    };
+
+    /// <summary>Grove's own server's TLS certificate; null for a server of the user's own.</summary>
+    public string? CertificatePath { get; init; }
 
     /// <summary>The server in <c>database.connectionString</c>; its database (default <c>postgres</c>) is the maintenance database.</summary>
     public static PostgresServer Given(string connectionString)
@@ -49,14 +62,36 @@ internal sealed record PostgresServer(string Key, string Base, string Maintenanc
     public const int CommandLimitSeconds = 30 * 60;
 
     /// <summary>How Grove connects: no pooling (an idle pooled connection would keep a template busy), bounded timeouts.</summary>
-    public string Admin(string? database = null) => new NpgsqlConnectionStringBuilder(Base)
+    /// <remarks>Plain on Grove's own loopback server (no TLS handshake per connection); as given on a server of the user's own.</remarks>
+    public string Admin(string? database = null)
     {
-        Database = database ?? MaintenanceDatabase,
-        Pooling = false,
-        Timeout = 15,
-        CommandTimeout = CommandLimitSeconds,
-        ApplicationName = "grove",
-    }.ConnectionString;
+        var builder = new NpgsqlConnectionStringBuilder(Base)
+        {
+            Database = database ?? MaintenanceDatabase,
+            Pooling = false,
+            Timeout = 15,
+            CommandTimeout = CommandLimitSeconds,
+            ApplicationName = "grove",
+        };
+        if (Key == LocalKey)
+        {
+            builder.SslMode = SslMode.Disable;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    /// <summary>
+    /// The app's variables for <paramref name="database"/>: <c>ConnectionStrings__&lt;name&gt;</c>,
+    /// <c>DATABASE_URL</c>, and for Grove's own server <c>NODE_EXTRA_CA_CERTS</c> (its certificate,
+    /// so a Node.js client that verifies TLS, as node-postgres does for any <c>sslmode</c>, accepts it).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Environment(string name, string database) =>
+    [
+        new($"ConnectionStrings__{name}", App(database)),
+        new("DATABASE_URL", Url(database)),
+        .. CertificatePath is null ? [] : new KeyValuePair<string, string>[] { new("NODE_EXTRA_CA_CERTS", CertificatePath) },
+    ];
 
     /// <summary>How an app connects to <paramref name="database"/> (with the password: it goes only into the app's environment).</summary>
     public string App(string database) => new NpgsqlConnectionStringBuilder(Base) { Database = database }.ConnectionString;
@@ -72,7 +107,7 @@ internal sealed record PostgresServer(string Key, string Base, string Maintenanc
     /// <summary>Never the connection string: it holds the password.</summary>
     public override string ToString() => $"PostgreSQL server {Key}";
 
-    /// <summary><c>postgres://user:password@host:port/database</c> for <c>DATABASE_URL</c>.</summary>
+    /// <summary><c>postgres://user:password@host:port/database[?sslmode=…]</c> for <c>DATABASE_URL</c> (the mode when the connection string sets one).</summary>
     public string Url(string database)
     {
         var builder = new NpgsqlConnectionStringBuilder(Base);
@@ -85,6 +120,17 @@ internal sealed record PostgresServer(string Key, string Base, string Maintenanc
             host = $"[{host}]";
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"postgres://{credentials}{host}:{builder.Port}/{Uri.EscapeDataString(database)}");
+        // Npgsql writes only the keys that were set, under their canonical names.
+        var set = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = Base };
+        var sslMode = set.ContainsKey("SSL Mode") ? "?sslmode=" + UrlSslMode(builder.SslMode) : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"postgres://{credentials}{host}:{builder.Port}/{Uri.EscapeDataString(database)}{sslMode}");
     }
+
+    /// <summary>libpq's spelling of an Npgsql SSL mode.</summary>
+    private static string UrlSslMode(SslMode mode) => mode switch
+    {
+        SslMode.VerifyCA => "verify-ca",
+        SslMode.VerifyFull => "verify-full",
+        _ => mode.ToString().ToLowerInvariant(),
+    };
 }

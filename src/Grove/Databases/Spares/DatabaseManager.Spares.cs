@@ -23,7 +23,7 @@ internal sealed partial class DatabaseManager
             return 0;
         }
 
-        var seed = new Seed(config, await SeedRootAsync(null, cancellationToken).ConfigureAwait(false));
+        var seed = await SeedAsync(config, null, progress, cancellationToken).ConfigureAwait(false);
         var made = 0;
         while (await LockedAsync(progress, async () =>
         {
@@ -78,18 +78,14 @@ internal sealed partial class DatabaseManager
     }
 
     /// <summary>
-    /// For <c>grove up</c>: keeps the spares full in the background from now on (after this call
-    /// and periodically), reporting to <paramref name="log"/>; stopped by <see cref="DisposeAsync"/>.
+    /// For <c>grove up</c>: keeps the template current (rebuilt when its seed inputs change) and the
+    /// spares full (PostgreSQL) in the background from now on (after this call and periodically),
+    /// reporting to <paramref name="log"/>; stopped by <see cref="DisposeAsync"/>.
     /// </summary>
     public void KeepSparesFull(DatabaseConfig config, Action<string> log)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(log);
-        if (config.Provider != DatabaseProvider.Postgres)
-        {
-            return; // SQLite has no spares
-        }
-
         lock (_keeperLock)
         {
             _keeper ??= new SpareKeeper(this);

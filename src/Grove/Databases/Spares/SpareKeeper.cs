@@ -3,7 +3,9 @@ using Grove.Configuration;
 namespace Grove.Databases;
 
 /// <summary>
-/// <c>grove up</c>'s background refill of the spares: after every <see cref="Request"/> (each
+/// <c>grove up</c>'s background care of the template and the spares. Each round it first rebuilds
+/// the template when its seed changed since it was built (a new file under
+/// <c>database.seedInputs</c>: any provider), then, after every <see cref="Request"/> (each
 /// worktree's database step) and every <see cref="Period"/> (another grove process may have
 /// claimed one), when the state store says the spares need work (by the repository's settings,
 /// the primary's grove.json, as the CLI reads them), it refills them through
@@ -20,6 +22,7 @@ internal sealed class SpareKeeper : IAsyncDisposable
     private readonly Task _loop;
     private Target? _target;
     private string? _lastError;
+    private string? _failedSeed; // the seed hash whose template rebuild failed
 
     public SpareKeeper(DatabaseManager databases)
     {
@@ -71,6 +74,15 @@ internal sealed class SpareKeeper : IAsyncDisposable
             var config = _databases.RepositorySettings(requested); // read again each round: an edit to the primary's spares counts
             try
             {
+                // A rebuild that failed is tried again only once the seed changes again (or a branch needs the template).
+                if (await _databases.NewSeedHashAsync(config, _stop.Token).ConfigureAwait(false) is { } seed && seed != _failedSeed)
+                {
+                    Write(log, $"{TemplateSeedWarning.Text}: rebuilding it now (worktrees keep their databases; new ones get the new template)");
+                    _failedSeed = seed;
+                    await _databases.EnsureTemplateAsync(config, rebuild: false, new Progress(log), _stop.Token).ConfigureAwait(false);
+                    _failedSeed = null;
+                }
+
                 if (_databases.SparesNeedWork(config))
                 {
                     await _databases.RefillSparesAsync(config, new Progress(log), _stop.Token).ConfigureAwait(false);
