@@ -38,7 +38,7 @@ internal sealed record AgentPhase(bool Parallel, IReadOnlyList<AgentReport> Repo
             return Each(step).Max();
         }
 
-        var earlier = Reports.Take(Reports.Count - 1).Select((r, i) => r.Removed - Starts[i]).Sum();
+        var earlier = Reports.Take(Reports.Count - 1).Select((r, i) => Math.Max(0, r.Removed - Starts[i])).Sum();
         return TimeSpan.FromMilliseconds(earlier + (step(Reports[^1]) - Starts[^1]));
     }
 }

@@ -16,7 +16,6 @@ internal static class AgentsScenario
 {
     /// <summary>Every agent's branch (and so every note it writes) starts with this.</summary>
     public const string BranchPrefix = "agents/";
-    private static readonly string Grove = Path.Combine(AppContext.BaseDirectory, "grove.dll");
     private static readonly string Bench = Path.Combine(AppContext.BaseDirectory, "Grove.Bench.dll");
 
     public static async Task<AgentsOutcome> RunAsync(int agents, int cycles, string provider, TextWriter output)
@@ -27,14 +26,14 @@ internal static class AgentsScenario
         var repo = bench.Repo;
         using var signals = new Grove.Testing.TempFolder("grove-agents");
         var upLog = new List<string>();
-        await using var up = ChildProcess.Start(new ProcessSpec("dotnet", [Grove, "up"], repo.Primary), (_, line) =>
+        await using var up = GroveCommand.StartUp(repo.Primary, (_, line) =>
         {
             lock (upLog)
             {
                 upLog.Add(line);
             }
         });
-        await GroveAsync(repo.Primary, "wait", "main", "--timeout", "300");
+        await GroveCommand.RunAsync(repo.Primary, "wait", "main", "--timeout", "300");
         var outcome = new AgentsOutcome(agents, provider);
         output.WriteLine($"{agents} agents x {cycles} cycle(s), {provider}, sample app (samples/Notes, prebuilt), {Environment.ProcessorCount} cores");
         for (var cycle = 1; cycle <= cycles; cycle++)
@@ -96,19 +95,14 @@ internal static class AgentsScenario
         return new AgentPhase(Parallel: false, reports, starts);
     }
 
+    /// <summary>Starts an agent process; its report is read from its whole output once it has exited.</summary>
     private static RunningAgent StartAgent(string repository, string branch, int gatewayPort, string ready, string go)
     {
-        var lines = new List<string>();
-        var process = ChildProcess.Start(
+        var limit = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+        var run = ProcessRunner.RunAsync(
             new ProcessSpec("dotnet", [Bench, SimulatedAgent.Command, repository, branch, gatewayPort.ToString(CultureInfo.InvariantCulture), ready, go], repository),
-            (_, line) =>
-            {
-                lock (lines)
-                {
-                    lines.Add(line);
-                }
-            });
-        return new RunningAgent(branch, process, lines);
+            limit.Token);
+        return new RunningAgent(branch, run, limit);
     }
 
     private static async Task WaitReadyAsync(string folder, int count)
@@ -179,32 +173,17 @@ internal static class AgentsScenario
         }
     }
 
-    private static async Task GroveAsync(string repository, params string[] arguments)
-    {
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        var result = await ProcessRunner.RunAsync(new ProcessSpec("dotnet", [Grove, .. arguments], repository), limit.Token);
-        if (!result.Succeeded)
-        {
-            throw new InvalidOperationException($"grove {string.Join(' ', arguments)} exited {result.ExitCode}: {result.StandardError}");
-        }
-    }
-
     internal static long Now() => Stopwatch.GetTimestamp() * 1000 / Stopwatch.Frequency;
 
-    private sealed record RunningAgent(string Branch, ChildProcess Process, List<string> Lines)
+    private sealed record RunningAgent(string Branch, Task<ProcessResult> Run, CancellationTokenSource Limit)
     {
         public async Task<AgentReport> ReportAsync()
         {
-            await using var process = Process;
-            await process.Exited.WaitAsync(TimeSpan.FromMinutes(15));
-            string? last;
-            lock (Lines)
-            {
-                last = Lines.LastOrDefault(l => l.StartsWith('{'));
-            }
-
+            using var limit = Limit;
+            var result = await Run;
+            var last = result.StandardOutput.Split('\n').LastOrDefault(l => l.StartsWith('{'));
             return last is null
-                ? new AgentReport { Branch = Branch, Problems = { $"{Branch}: the agent printed no report: {string.Join(" | ", Lines.TakeLast(5))}" } }
+                ? new AgentReport { Branch = Branch, Problems = { $"{Branch}: the agent exited {result.ExitCode} without a report: {result.StandardError.Trim()}" } }
                 : JsonSerializer.Deserialize(last, AgentJson.Default.AgentReport)!;
         }
     }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Grove.Processes;
 using Grove.Testing;
 using Npgsql;
 
@@ -15,8 +14,6 @@ namespace Grove.Bench.Agents;
 /// </summary>
 internal sealed record Baseline(string Ports, string Processes, string Worktrees, string Databases, string ActualDatabases, string Primary, string Template)
 {
-    private static readonly string Grove = Path.Combine(AppContext.BaseDirectory, "grove.dll");
-
     public static async Task<Baseline> TakeAsync(TestRepository repo, BenchRepository bench, int upPid)
     {
         var worktrees = await GroveJsonAsync(repo, "ls", "--json");
@@ -68,8 +65,9 @@ internal sealed record Baseline(string Ports, string Processes, string Worktrees
             .Where(p => p >= low && p <= high).Distinct().Order();
 
     /// <summary>
-    /// The processes under <paramref name="root"/> (pid and name), without PostgreSQL's own
-    /// backends and workers (they come and go with connections; the server itself is counted).
+    /// The processes under <paramref name="root"/> (pid and name), without the ones that come and
+    /// go by themselves: grove up's own git reads, and PostgreSQL's backends and workers (the
+    /// server itself is counted).
     /// </summary>
     private static IEnumerable<string> Descendants(int root)
     {
@@ -112,7 +110,7 @@ internal sealed record Baseline(string Ports, string Processes, string Worktrees
             return false;
         }
 
-        return parents.Keys.Where(pid => Under(pid, out var postgresChild) && !postgresChild).Order()
+        return parents.Keys.Where(pid => Under(pid, out var postgresChild) && !postgresChild && parents[pid].Name != "git").Order()
             .Select(pid => $"{pid.ToString(CultureInfo.InvariantCulture)}({parents[pid].Name})");
     }
 
@@ -153,10 +151,6 @@ internal sealed record Baseline(string Ports, string Processes, string Worktrees
         return (string.Join(",", names), template);
     }
 
-    private static async Task<JsonDocument> GroveJsonAsync(TestRepository repo, params string[] arguments)
-    {
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var result = await ProcessRunner.RunAsync(new ProcessSpec("dotnet", [Grove, .. arguments], repo.Primary), limit.Token);
-        return result.Succeeded ? JsonDocument.Parse(result.StandardOutput) : throw new InvalidOperationException($"grove {string.Join(' ', arguments)} exited {result.ExitCode}: {result.StandardError}");
-    }
+    private static async Task<JsonDocument> GroveJsonAsync(TestRepository repo, params string[] arguments) =>
+        JsonDocument.Parse(await GroveCommand.RunAsync(repo.Primary, arguments));
 }

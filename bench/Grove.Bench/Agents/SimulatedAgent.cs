@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
-using Grove.Processes;
 
 namespace Grove.Bench.Agents;
 
@@ -17,7 +16,6 @@ namespace Grove.Bench.Agents;
 internal static class SimulatedAgent
 {
     public const string Command = "agent";
-    private static readonly string Grove = Path.Combine(AppContext.BaseDirectory, "grove.dll");
 
     /// <summary><c>agent &lt;repository&gt; &lt;branch&gt; &lt;gateway port&gt; &lt;ready file&gt; &lt;go file&gt;</c>.</summary>
     public static async Task<int> RunAsync(string[] args)
@@ -32,7 +30,7 @@ internal static class SimulatedAgent
         var report = new AgentReport { Branch = branch, Go = Now() };
         try
         {
-            var created = await GroveAsync(repository, "new", branch, "--json");
+            var created = await GroveCommand.RunAsync(repository, "new", branch, "--json");
             using (var json = JsonDocument.Parse(created))
             {
                 var root = json.RootElement;
@@ -42,11 +40,11 @@ internal static class SimulatedAgent
             }
 
             report.Created = Now();
-            await GroveAsync(repository, "wait", report.Slug!, "--timeout", "600");
+            await GroveCommand.RunAsync(repository, "wait", report.Slug!, "--timeout", "600");
             report.Healthy = Now();
             report.Problems.AddRange(await CheckEndToEndAsync(report.Slug!, report.Port, gatewayPort, $"{branch} {Guid.NewGuid():N}"));
             report.Validated = Now();
-            await GroveAsync(repository, "rm", report.Slug!);
+            await GroveCommand.RunAsync(repository, "rm", report.Slug!);
             report.Removed = Now();
         }
         catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or IOException or JsonException or TaskCanceledException)
@@ -109,15 +107,6 @@ internal static class SimulatedAgent
         }
 
         return problems;
-    }
-
-    private static async Task<string> GroveAsync(string repository, params string[] arguments)
-    {
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        var result = await ProcessRunner.RunAsync(new ProcessSpec("dotnet", [Grove, .. arguments], repository), limit.Token);
-        return result.Succeeded
-            ? result.StandardOutput
-            : throw new InvalidOperationException($"grove {string.Join(' ', arguments)} exited {result.ExitCode}: {result.StandardError.Trim()}");
     }
 
     private static long Now() => AgentsScenario.Now(); // monotonic (CLOCK_MONOTONIC), the same in every process on the machine

@@ -60,7 +60,7 @@ internal sealed class GroveTools(IGroveHost host)
         limit.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
         try
         {
-            await host.WaitForAsync(s => Find(s, worktree) is { IsSettled: true }, limit.Token).ConfigureAwait(false);
+            await host.WaitForAsync(s => s.TryFind(worktree) is { IsSettled: true }, limit.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -121,7 +121,7 @@ internal sealed class GroveTools(IGroveHost host)
     public Task<CallToolResult> RestartApp([Description(WorktreeParameter)] string worktree, CancellationToken cancellationToken = default) =>
         CommandAsync(() =>
         {
-            var found = Find(Snapshot(), worktree);
+            var found = Snapshot().TryFind(worktree);
             var command = found is not null && WorktreeCommand.Start.WhyNot(found) is null ? WorktreeCommand.Start : WorktreeCommand.Restart;
             return host.ExecuteAsync(worktree, command, waitForEffect: true, cancellationToken);
         });
@@ -170,8 +170,6 @@ internal sealed class GroveTools(IGroveHost host)
     private RepositorySnapshot Snapshot() => host.Current ?? throw new GroveException(
         "Grove has not read the repository's worktrees yet",
         "call again in a moment");
-
-    private static WorktreeSnapshot? Find(RepositorySnapshot snapshot, string name) => snapshot.TryFind(name);
 
     private static WorktreeSnapshot Resolve(RepositorySnapshot snapshot, string name) => snapshot.Find(name) ?? throw new GroveException(
         $"no worktree is called '{name}'",
