@@ -40,20 +40,38 @@ internal static class SimulatedAgent
             }
 
             report.Created = Now();
-            await GroveCommand.RunAsync(repository, "wait", report.Slug!, "--timeout", "600");
+            var url = await GroveCommand.RunAsync(repository, "wait", report.Slug!, "--timeout", "600");
             report.Healthy = Now();
+            report.Port = new Uri(url.Trim()).Port; // where it runs now: a port a foreign process took meanwhile is probed past
             report.Problems.AddRange(await CheckEndToEndAsync(report.Slug!, report.Port, gatewayPort, $"{branch} {Guid.NewGuid():N}"));
             report.Validated = Now();
             await GroveCommand.RunAsync(repository, "rm", report.Slug!);
             report.Removed = Now();
         }
-        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or IOException or JsonException or TaskCanceledException)
+        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or IOException or JsonException or TaskCanceledException or UriFormatException)
         {
             report.Problems.Add($"{branch}: {ex.Message}");
+            if (report.Slug is not null && report.Removed == 0)
+            {
+                await RemoveAfterFailureAsync(repository, report);
+            }
         }
 
         Console.Out.WriteLine(JsonSerializer.Serialize(report, AgentJson.Default.AgentReport));
         return report.Problems.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>Removes the worktree of an agent that failed, so one failure is reported once, not again as a leak.</summary>
+    private static async Task RemoveAfterFailureAsync(string repository, AgentReport report)
+    {
+        try
+        {
+            await GroveCommand.RunAsync(repository, "rm", report.Slug!);
+        }
+        catch (InvalidOperationException ex)
+        {
+            report.Problems.Add($"{report.Branch}: and its worktree could not be removed: {ex.Message}");
+        }
     }
 
     /// <summary>
