@@ -8,7 +8,7 @@ namespace Grove.Dashboard;
 
 /// <summary>
 /// A worktree's snapshot as a dashboard row: type, state, start time, URLs (gateway and direct)
-/// and properties (branch, head, path, port, database without its password, install step).
+/// and properties (branch, head, path, port, database without its password, install step, pull request and issue).
 /// </summary>
 internal static class WorktreeProjection
 {
@@ -32,6 +32,9 @@ internal static class WorktreeProjection
             [
                 new UrlSnapshot("gateway", worktree.GatewayUrl, IsInternal: false) { DisplayProperties = new("Gateway", 0), IsInactive = !answers },
                 new UrlSnapshot("direct", worktree.Url, IsInternal: false) { DisplayProperties = new("Direct", 1), IsInactive = !answers },
+                .. worktree.PullRequest is { } pr
+                    ? [new UrlSnapshot("pull-request", pr.Url, IsInternal: false) { DisplayProperties = new("Open pull request", 2) }]
+                    : Array.Empty<UrlSnapshot>(),
             ],
             Relationships = [new RelationshipSnapshot(parentName, "Parent")],
             Properties = Properties(worktree, parentName),
@@ -78,6 +81,17 @@ internal static class WorktreeProjection
             {
                 properties.Add(Property("grove.database.reason", "Database problem", database.Reason, highlighted: true));
             }
+        }
+
+        if (w.PullRequest is { } pr)
+        {
+            var json = PullRequestJson.From(pr);
+            properties.Add(Property("grove.pullRequest", "Pull request", $"#{json.Number} {json.State}{(pr.Checks == Grove.GitHub.PullRequestChecks.None ? string.Empty : $", checks {json.Checks}")}", highlighted: true));
+        }
+
+        if (w.Issue is { } issue)
+        {
+            properties.Add(Property("grove.issue", "Issue", $"#{issue.Number} {issue.Title} ({issue.Url})"));
         }
 
         if (w.Step is { } step)

@@ -12,6 +12,12 @@ internal static class GroveCli
             new ProcessSpec("dotnet", [Program, .. arguments], workingDirectory),
             Bounded.Token(Bounded.Process));
 
+    /// <summary>Runs grove with <paramref name="environment"/> set (a null value removes a variable).</summary>
+    public static Task<ProcessResult> RunWithAsync(IReadOnlyDictionary<string, string?> environment, string workingDirectory, params string[] arguments) =>
+        ProcessRunner.RunAsync(
+            new ProcessSpec("dotnet", [Program, .. arguments], workingDirectory) { Environment = environment },
+            Bounded.Token(Bounded.Process));
+
     /// <summary>Runs grove and fails the test, showing its error output, unless it exits 0.</summary>
     public static async Task<string> SucceedAsync(string workingDirectory, params string[] arguments)
     {

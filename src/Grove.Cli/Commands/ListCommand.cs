@@ -16,7 +16,18 @@ internal static class ListCommand
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
             await context.SettleInterruptedAsync(cancellationToken).ConfigureAwait(false); // a crashed run's half-made database is not listed as if it were real
-            var snapshot = await context.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+            Grove.Worktrees.RepositorySnapshot snapshot;
+            await using (var host = await context.OpenHostAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await host.RefreshPullRequestsAsync(cancellationToken).ConfigureAwait(false); // at most once a poll interval, shared with grove up
+                snapshot = await host.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (snapshot.GitHubNotice is { } notice)
+            {
+                await Console.Error.WriteLineAsync($"grove: warning: {notice}").ConfigureAwait(false);
+            }
+
             if (parse.GetValue(json))
             {
                 var items = snapshot.Worktrees.Select(WorktreeJson.From).ToList(); // the snapshot has all: the agent API shows the same
@@ -32,12 +43,19 @@ internal static class ListCommand
                 w.Url,
                 w.GatewayUrl,
                 WorktreeStateNames.Of(w.State) + Flags(w),
+                w.PullRequest is { } pr ? PullRequestText(pr) : "-",
                 w.Path,
             ]).ToList();
-            Console.Out.Write(TextTable.Render(["SLUG", "BRANCH", "PORT", "URL", "GATEWAY URL", "STATE", "PATH"], rows));
+            Console.Out.Write(TextTable.Render(["SLUG", "BRANCH", "PORT", "URL", "GATEWAY URL", "STATE", "PR", "PATH"], rows));
             return 0;
         });
         return command;
+    }
+
+    private static string PullRequestText(Grove.GitHub.PullRequestStatus pr)
+    {
+        var json = PullRequestJson.From(pr);
+        return pr.Checks == Grove.GitHub.PullRequestChecks.None ? $"#{json.Number} {json.State}" : $"#{json.Number} {json.State} checks {json.Checks}";
     }
 
     private static string Flags(Grove.Worktrees.WorktreeSnapshot w) =>

@@ -11,16 +11,26 @@ internal static class NewCommand
 {
     public static Command Create()
     {
-        var branch = new Argument<string>("branch") { Description = "The branch to create (or an existing branch to open in a new worktree)" };
+        var branch = new Argument<string?>("branch") { Description = "The branch to create (or an existing branch to open in a new worktree)", Arity = ArgumentArity.ZeroOrOne };
+        var issue = new Option<long?>("--issue") { Description = "Make the worktree for this GitHub issue: branch issue-<number>-<title>, the issue as Markdown in GROVE_ISSUE_FILE" };
         var from = new Option<string?>("--from") { Description = "Where the new branch starts (branch, tag or commit); default: the current worktree's HEAD" };
         var path = new Option<string?>("--path") { Description = "The worktree's folder (relative to the current folder); default: ../<repo>-<slug> beside the repository" };
         var dbFrom = new Option<string?>("--db-from") { Description = "Branch the database from this worktree's current data (slug, branch or folder) instead of the template" };
         var json = new Option<bool>("--json") { Description = "Print the new worktree as a JSON object" };
-        var command = new Command("new", "Create a branch and a worktree for it, with its own database when grove.json configures one") { branch, from, path, dbFrom, json };
+        var command = new Command("new", "Create a branch and a worktree for it, with its own database when grove.json configures one") { branch, issue, from, path, dbFrom, json };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
+            var number = parse.GetValue(issue);
+            var name = parse.GetValue(branch);
+            if ((number is null) == (name is null))
+            {
+                throw new GroveException(
+                    number is null ? "grove new needs a branch name or --issue <number>" : "grove new takes a branch name or --issue <number>, not both",
+                    "run 'grove new <branch>', or 'grove new --issue <number>' (its branch is issue-<number>-<title>)");
+            }
+
             await using var host = await context.OpenHostAsync(cancellationToken).ConfigureAwait(false);
-            var request = new CreateWorktreeRequest(parse.GetValue(branch)!)
+            var request = (number is { } n ? CreateWorktreeRequest.ForIssue(n) : new CreateWorktreeRequest(name!)) with
             {
                 From = parse.GetValue(from),
                 Path = parse.GetValue(path) is { } folder ? Path.GetFullPath(folder) : null,
@@ -42,6 +52,12 @@ internal static class NewCommand
                 if (created.Database is { } database)
                 {
                     Console.Out.WriteLine($"  database {database.Provider} {database.Name}");
+                }
+
+                if (created.Issue is { } made)
+                {
+                    Console.Out.WriteLine($"  issue #{made.Number} {made.Url}");
+                    Console.Out.WriteLine($"  issue file {made.File} (GROVE_ISSUE_FILE)");
                 }
             }
 

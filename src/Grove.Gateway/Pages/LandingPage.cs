@@ -2,7 +2,7 @@ namespace Grove.Gateway.Pages;
 
 /// <summary>
 /// <c>http://localhost:&lt;port&gt;/</c>: every worktree with state, health, links, branch and
-/// database, kept live by the <c>/_grove/events</c> stream (no reload needed).
+/// database and pull request, kept live by the <c>/_grove/events</c> stream (no reload needed).
 /// </summary>
 internal static class LandingPage
 {
@@ -10,7 +10,7 @@ internal static class LandingPage
         <p id="summary">Loading…</p>
         <table id="worktrees" style="border-collapse:collapse;width:100%">
           <thead><tr><th align="left">Worktree</th><th align="left">Branch</th><th align="left">State</th><th align="left">Health</th>
-          <th align="left">Gateway URL</th><th align="left">Direct URL</th><th align="left">Database</th></tr></thead>
+          <th align="left">Gateway URL</th><th align="left">Direct URL</th><th align="left">Database</th><th align="left">Pull request</th></tr></thead>
           <tbody></tbody>
         </table>
         <p style="color:#666">Live: this page follows <code>/_grove/events</code>. Agents: <code>GET /_grove/worktrees</code>.</p>
@@ -37,6 +37,8 @@ internal static class LandingPage
             cell(row, gateway, gateway).className = 'gateway';
             cell(row, w.url, w.url);
             cell(row, w.database ? w.database.provider + ' ' + w.database.name : '—');
+            const pr = w.pullRequest;
+            cell(row, pr ? '#' + pr.number + ' ' + pr.state + (pr.checks === 'none' ? '' : ', checks ' + pr.checks) : '—', pr ? pr.url : null).className = 'pull-request';
           }
           const running = worktrees.filter(w => w.state === 'running').length;
           summary.textContent = worktrees.length + ' worktree(s), ' + running + ' running';

@@ -24,6 +24,20 @@ public sealed record GroveConfig
 
     /// <summary>Host names besides localhost, 127.0.0.1 and [::1] that reach the gateway's own pages (<c>gateway.hosts</c>).</summary>
     public IReadOnlyList<string> GatewayHosts { get; init; } = [];
+
+    /// <summary>Where the repository lives on GitHub and how Grove talks to it (<c>github</c>).</summary>
+    public GitHubConfig GitHub { get; init; } = new();
+}
+
+/// <summary>The <c>github</c> section of grove.json; every key optional.</summary>
+/// <param name="Repository"><c>owner/name</c>; null: read from the <c>origin</c> remote.</param>
+/// <param name="ApiUrl">The REST API's address; null: <c>https://api.github.com</c>, or <c>https://&lt;host&gt;/api/v3</c> for an Enterprise remote.</param>
+/// <param name="PruneMerged">Whether <c>grove up</c> and the AppHost remove worktrees whose pull request is merged or closed.</param>
+/// <param name="PollSeconds">How often pull request status is read, per repository (at least <see cref="MinPollSeconds"/>).</param>
+public sealed record GitHubConfig(string? Repository = null, string? ApiUrl = null, bool PruneMerged = false, int PollSeconds = GitHubConfig.DefaultPollSeconds)
+{
+    public const int DefaultPollSeconds = 60;
+    public const int MinPollSeconds = 1;
 }
 
 /// <summary>A program and its arguments, run in a folder of the worktree.</summary>

@@ -92,7 +92,7 @@ public static class GroveConfigLoader
 
     private static GroveConfig? Read(JsonElement root, ConfigReader reader)
     {
-        var top = reader.Object(root, string.Empty, "$schema", "app", "install", "database", "ports", "gateway");
+        var top = reader.Object(root, string.Empty, "$schema", "app", "install", "database", "ports", "gateway", "github");
         if (top is null)
         {
             return null;
@@ -109,6 +109,7 @@ public static class GroveConfigLoader
             : null;
         var ports = top.TryGetValue("ports", out var portsElement) ? ReadPorts(portsElement, reader) : new PortRange();
         var (gatewayPort, gatewayHosts) = top.TryGetValue("gateway", out var gatewayElement) ? ReadGateway(gatewayElement, reader) : (GroveConfig.DefaultGatewayPort, []);
+        var github = top.TryGetValue("github", out var githubElement) && githubElement.ValueKind != JsonValueKind.Null ? ReadGitHub(githubElement, reader) : new GitHubConfig();
         if (ports is not null && ports.Contains(gatewayPort))
         {
             reader.Error("gateway.port", $"{gatewayPort} lies inside the worktree port range {ports.Base}-{ports.Last}; pick a port outside it");
@@ -122,6 +123,7 @@ public static class GroveConfigLoader
             Ports = ports,
             GatewayPort = gatewayPort,
             GatewayHosts = gatewayHosts,
+            GitHub = github,
         };
     }
 
@@ -304,6 +306,43 @@ public static class GroveConfigLoader
         }
 
         return (port, hosts);
+    }
+
+    private static GitHubConfig ReadGitHub(JsonElement element, ConfigReader reader)
+    {
+        var properties = reader.Object(element, "github", "repository", "apiUrl", "pruneMerged", "pollSeconds");
+        if (properties is null)
+        {
+            return new GitHubConfig();
+        }
+
+        var repository = reader.String(properties, "repository", "github.repository");
+        if (repository is not null && !GitHub.GitHubRemote.IsOwnerAndName(repository))
+        {
+            reader.Error("github.repository", $"must be \"owner/name\", not \"{repository}\"");
+        }
+
+        var apiUrl = reader.String(properties, "apiUrl", "github.apiUrl");
+        if (apiUrl is not null && (!Uri.TryCreate(apiUrl, UriKind.Absolute, out var api) || api.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(api.Query) || !string.IsNullOrEmpty(api.UserInfo)))
+        {
+            reader.Error("github.apiUrl", $"must be an http(s) address such as \"https://api.github.com\" or \"https://github.example.com/api/v3\", not \"{apiUrl}\"");
+        }
+
+        var prune = false;
+        if (properties.TryGetValue("pruneMerged", out var pruneElement) && pruneElement.ValueKind != JsonValueKind.Null)
+        {
+            if (pruneElement.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            {
+                prune = pruneElement.GetBoolean();
+            }
+            else
+            {
+                reader.Error("github.pruneMerged", $"must be true or false, not {ConfigReader.Describe(pruneElement)}");
+            }
+        }
+
+        var poll = reader.Integer(properties, "pollSeconds", "github.pollSeconds", GitHubConfig.MinPollSeconds, 86400) ?? GitHubConfig.DefaultPollSeconds;
+        return new GitHubConfig(repository, apiUrl, prune, poll);
     }
 
     private static CommandConfig? ReadCommand(Dictionary<string, JsonElement> properties, string key, ConfigReader reader)

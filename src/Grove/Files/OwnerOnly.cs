@@ -31,4 +31,17 @@ internal static class OwnerOnly
 
         return new FileStream(path, options);
     }
+
+    /// <summary>Replaces <paramref name="path"/> with <paramref name="text"/> at once (a reader sees the old or the new file, never half of one); owner-only.</summary>
+    public static void WriteAllText(string path, string text)
+    {
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        using (var stream = Open(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(text);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
 }

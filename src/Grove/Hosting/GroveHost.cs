@@ -27,6 +27,9 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     private readonly DatabaseManager _databases;
     private readonly Supervisor _supervisor;
     private readonly LogHub _logs;
+    private readonly GitHub.PullRequestTracker _pullRequests;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _polling;
     private int _started;
 
     private GroveHost(GroveHostOptions options, RepositoryLocation location, Git git)
@@ -39,6 +42,7 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         Runs = new RunStore(Catalog.Store);
         _databases = new DatabaseManager(location.CommonGitDirectory, _time, options.DatabaseConnectionString);
         _logs = new LogHub(Catalog.Store, _time);
+        _pullRequests = new GitHub.PullRequestTracker(Catalog.Store.Folder, _time, (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Grove.GitHub"));
         _supervisor = new Supervisor(
             Catalog,
             options.Supervision with { AppEnvironment = options.AppEnvironment ?? options.Supervision.AppEnvironment },
@@ -107,7 +111,9 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         {
             var first = await _supervisor.StartAsync(gatewayPort, _options.FrontEnd, cancellationToken).ConfigureAwait(false);
             HostLog.Started(_logger, Catalog.CommonGitDirectory, _options.FrontEnd, first.Worktrees.Length);
-            return first;
+            _supervisor.ShowPullRequests(GitHub.PullRequestBoard.Load(Catalog.Store.Folder));
+            _polling = PollGitHubAsync(_stopping.Token);
+            return Current ?? first;
         }
         catch
         {
@@ -157,12 +163,12 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
             }
         }
 
-        return discovered with
+        return GitHub.PullRequestOverlay.Apply(discovered with
         {
             Worktrees = [.. discovered.Worktrees.Select(w => runs.TryGetValue(w.Path, out var run)
                 ? w with { State = run.State, StateReason = run.Reason, Step = run.Step, StartedAt = run.StartedAt, Database = run.Database }
                 : w with { Database = database is null ? null : _databases.DescribeState(w, database) })],
-        };
+        }, GitHub.PullRequestBoard.Load(Catalog.Store.Folder));
     }
 
 
@@ -211,7 +217,7 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Branch); // an empty or bad name is refused with git's rules
-        return Logged("new", request.Branch, new WorktreeCreation(this).RunAsync(request, progress, cancellationToken));
+        return Logged("new", request.Issue is { } issue ? $"issue #{issue}" : request.Branch, new WorktreeCreation(this).RunAsync(request, progress, cancellationToken));
     }
 
     /// <summary>
@@ -224,6 +230,36 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrWhiteSpace(request.Worktree);
         return Logged("rm", request.Worktree, new WorktreeRemoval(this).RunAsync(request, progress, cancellationToken));
+    }
+
+    /// <summary>
+    /// Removes every worktree whose pull request is merged or closed, with its database and
+    /// lease (its branch is kept); a worktree with uncommitted or untracked work, a locked one and
+    /// the primary are skipped and named. With <paramref name="dryRun"/>, only lists them.
+    /// </summary>
+    public Task<GitHub.PruneResult> PruneMergedAsync(bool dryRun, IProgress<string>? progress = null, CancellationToken cancellationToken = default) =>
+        GitHub.MergedPrune.RunAsync(this, dryRun, progress, cancellationToken);
+
+    /// <summary>
+    /// Posts the validation evidence of a worktree on its pull request as one comment (the commit,
+    /// the app's health and URL now, the database branch, and <paramref name="report"/>); run
+    /// again, it updates that comment (found by its hidden marker) instead of adding another.
+    /// </summary>
+    /// <param name="worktree">Its slug, branch or folder.</param>
+    /// <param name="report">Markdown to include, such as the end-to-end test output; null for none.</param>
+    /// <param name="cancellationToken">Stops the work.</param>
+    public async Task<CommandResult> CommentOnPullRequestAsync(string worktree, string? report, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(worktree);
+        try
+        {
+            var target = Resolve(await SnapshotAsync(cancellationToken).ConfigureAwait(false), worktree);
+            return await GitHub.ValidationComment.PostAsync(this, target, report, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GroveException ex)
+        {
+            return CommandResult.Refused(ex.Message, ex.Fix);
+        }
     }
 
     /// <summary>
@@ -349,9 +385,93 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Reads the pull request of every worktree's branch from GitHub when the last read (by any
+    /// grove process of the repository) is older than <c>github.pollSeconds</c>; a running host
+    /// does this on its own. Nothing happens without a GitHub repository; a failure (rate limit,
+    /// no token, GitHub unreachable) keeps the last status and shows as the snapshot's
+    /// <see cref="RepositorySnapshot.GitHubNotice"/>.
+    /// </summary>
+    public async Task RefreshPullRequestsAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsStarted)
+        {
+            return; // this host polls on its own
+        }
+
+        await RefreshBoardAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    internal async Task<GitHub.PullRequestBoard?> RefreshBoardAsync(CancellationToken cancellationToken)
+    {
+        var entries = await Catalog.ListAsync(cancellationToken).ConfigureAwait(false);
+        GroveConfig config;
+        try
+        {
+            config = await Catalog.LoadRepositoryConfigAsync(entries, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConfigException)
+        {
+            return null; // reported by the commands that need it
+        }
+
+        string[] branches = [.. entries.Where(e => !e.IsBare && e.Branch is not null).Select(e => e.Branch!)];
+        return await _pullRequests.RefreshAsync(token => OpenGitHubAsync(config, token), config.GitHub, branches, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>While the host runs the apps: pull request status every poll interval, and <c>github.pruneMerged</c>.</summary>
+    private async Task PollGitHubAsync(CancellationToken cancellationToken)
+    {
+        string? lastPrune = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var interval = TimeSpan.FromSeconds(GitHubConfig.DefaultPollSeconds);
+            try
+            {
+                var config = await RepositoryConfigAsync(cancellationToken).ConfigureAwait(false);
+                interval = TimeSpan.FromSeconds(config.GitHub.PollSeconds);
+                var board = await RefreshBoardAsync(cancellationToken).ConfigureAwait(false);
+                _supervisor.ShowPullRequests(board);
+                if (board is not null && config.GitHub.PruneMerged)
+                {
+                    var pruned = await GitHub.MergedPrune.RunAsync(this, dryRun: false, progress: null, cancellationToken).ConfigureAwait(false);
+                    if (pruned.Removed.Count + pruned.Skipped.Count > 0 && (pruned.Removed.Count > 0 || pruned.Summary != lastPrune))
+                    {
+                        GitHub.GitHubLog.Pruned(_logger, pruned.Summary); // the same worktrees kept for the same reasons are said once
+                    }
+
+                    lastPrune = pruned.Summary;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is GroveException or IOException or UnauthorizedAccessException)
+            {
+                GitHub.GitHubLog.PollFailed(_logger, Catalog.CommonGitDirectory, ex.Message);
+            }
+
+            try
+            {
+                await Task.Delay(interval, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>Stops every app (and Grove's PostgreSQL server when this host started it), then releases the repository.</summary>
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_polling is not null)
+        {
+            await _polling.ConfigureAwait(false);
+        }
+
         await _supervisor.DisposeAsync().ConfigureAwait(false);
         await _databases.DisposeAsync().ConfigureAwait(false);
         if (IsStarted)
@@ -364,6 +484,19 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         (await RepositoryConfigAsync(cancellationToken).ConfigureAwait(false)).Database ?? throw new GroveException(
             "grove.json configures no database",
             "add a \"database\" section to grove.json, for example { \"provider\": \"sqlite\", \"name\": \"app\", \"seed\": \"db/seed.sql\" }");
+
+    /// <summary>Octokit for the repository's GitHub repository; an error naming the fix when there is none.</summary>
+    internal async Task<GitHub.GitHubSession> OpenGitHubAsync(CancellationToken cancellationToken) =>
+        await TryOpenGitHubAsync(cancellationToken).ConfigureAwait(false) ?? throw new GroveException(
+            "Grove does not know this repository's GitHub repository: the origin remote is not on GitHub, and grove.json sets no github.repository",
+            "add the remote ('git remote add origin https://github.com/<owner>/<name>.git'), or set \"github\": { \"repository\": \"<owner>/<name>\" } in grove.json");
+
+    /// <summary>Octokit for the repository's GitHub repository; null when neither the origin remote nor grove.json names one.</summary>
+    internal async Task<GitHub.GitHubSession?> TryOpenGitHubAsync(CancellationToken cancellationToken) =>
+        await OpenGitHubAsync(await RepositoryConfigAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    private Task<GitHub.GitHubSession?> OpenGitHubAsync(GroveConfig config, CancellationToken cancellationToken) =>
+        GitHub.GitHubSession.OpenAsync(Catalog.Git, Location.CurrentWorktree ?? Location.CommonGitDirectory, Catalog.Store.Folder, config.GitHub, cancellationToken);
 
     /// <summary>The worktree named by slug, branch or folder, or a clear error listing the known slugs.</summary>
     internal static WorktreeSnapshot Resolve(RepositorySnapshot snapshot, string name) =>

@@ -13,6 +13,25 @@ internal sealed class WorktreeCreation(GroveHost host)
 {
     public async Task<CommandResult> RunAsync(CreateWorktreeRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
     {
+        GitHub.WorktreeIssue? issue = null;
+        if (request.Issue is { } number)
+        {
+            try
+            {
+                (request, issue) = await new GitHub.IssueWorktree(host).PrepareAsync(request, number, progress, cancellationToken).ConfigureAwait(false);
+            }
+            catch (GroveException ex)
+            {
+                return CommandResult.Refused(ex.Message, ex.Fix);
+            }
+        }
+
+        var result = await CreateAsync(request, progress, cancellationToken).ConfigureAwait(false);
+        return issue is not null && result.Worktree is { } made ? result with { Worktree = made with { Issue = issue } } : result;
+    }
+
+    private async Task<CommandResult> CreateAsync(CreateWorktreeRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
         Configuration.GroveConfig config;
         WorktreeSnapshot? source = null;
         var creator = new WorktreeCreator(host.Catalog);

@@ -1,9 +1,19 @@
 namespace Grove.Hosting;
 
 /// <summary>A new worktree (<c>grove new</c>): a branch to create, or an existing one to open.</summary>
-/// <param name="Branch">The branch name.</param>
+/// <param name="Branch">The branch name; with <see cref="Issue"/>, ignored: the branch is <c>issue-&lt;number&gt;-&lt;title slug&gt;</c>.</param>
 public sealed record CreateWorktreeRequest(string Branch)
 {
+    /// <summary>
+    /// A worktree for this GitHub issue (<c>grove new --issue</c>): the issue is read (title, body,
+    /// labels, comments) and written as Markdown outside the working tree, and the worktree's app
+    /// gets <c>GROVE_ISSUE_FILE</c>, <c>GROVE_ISSUE_NUMBER</c> and <c>GROVE_ISSUE_URL</c>.
+    /// </summary>
+    public long? Issue { get; init; }
+
+    /// <summary>A worktree for GitHub issue <paramref name="number"/>, on its branch <c>issue-&lt;number&gt;-&lt;title slug&gt;</c>.</summary>
+    public static CreateWorktreeRequest ForIssue(long number) => new(string.Empty) { Issue = number };
+
     /// <summary>Where a new branch starts (branch, tag or commit); null: <see cref="StartDirectory"/>'s HEAD.</summary>
     public string? From { get; init; }
 

@@ -116,6 +116,11 @@ internal static class ProcessRunner
             info.ArgumentList.Add(argument);
         }
 
+        foreach (var variable in GitHub.GitHubToken.Variables)
+        {
+            info.Environment.Remove(variable); // a GitHub token reaches a child only when its spec sets it (app.env)
+        }
+
         foreach (var (key, value) in spec.Environment)
         {
             if (value is null)

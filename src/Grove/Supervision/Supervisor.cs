@@ -26,6 +26,7 @@ internal sealed class Supervisor : IAsyncDisposable
     private readonly Lock _publishing = new();
     private readonly Dictionary<string, (WorktreeRunner Runner, AppStatus Status)> _announced = new(StringComparer.Ordinal); // under _publishing
     private RepositorySnapshot? _applied; // the worktrees the last reconcile brought the runners in line with; under _publishing
+    private GitHub.PullRequestBoard? _pullRequests; // under _publishing
     private readonly Dictionary<string, WorktreeRunner> _runners = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _reconcile = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -283,6 +284,19 @@ internal sealed class Supervisor : IAsyncDisposable
         }
     }
 
+    /// <summary>Shows <paramref name="board"/>'s pull request status on every snapshot from now on (published at once when it changes one).</summary>
+    public void ShowPullRequests(GitHub.PullRequestBoard? board)
+    {
+        lock (_publishing)
+        {
+            _pullRequests = board;
+            if (_applied is { } applied)
+            {
+                Publish(applied);
+            }
+        }
+    }
+
     private void OnRunnerChanged(WorktreeRunner runner, AppStatus status)
     {
         // One change at a time, recorded then published: what the state store holds ('grove ls',
@@ -326,7 +340,9 @@ internal sealed class Supervisor : IAsyncDisposable
                 var worktrees = discovered.Worktrees.Select(w =>
                     _announced.TryGetValue(w.Path, out var announced) && SameIdentity(announced.Runner.Worktree, w) ? Overlay(w, announced.Status)
                     : w);
-                next = discovered with { Worktrees = [.. worktrees], TakenAt = _time.GetUtcNow(), DatabaseServer = _databaseServer() };
+                next = GitHub.PullRequestOverlay.Apply(
+                    discovered with { Worktrees = [.. worktrees], TakenAt = _time.GetUtcNow(), DatabaseServer = _databaseServer() },
+                    _pullRequests);
             }
 
             _published.Publish(next);

@@ -13,6 +13,9 @@ public sealed record RepositorySnapshot(string CommonGitDirectory, ImmutableArra
     /// </summary>
     public string? ConfigError { get; init; }
 
+    /// <summary>Why pull request status is old or missing (rate limited until a time, no token, GitHub unreachable); null when all is well.</summary>
+    public string? GitHubNotice { get; init; }
+
     /// <summary>Grows by one with every snapshot its publisher publishes (0: not published yet); never part of <see cref="SameContent"/>.</summary>
     public long Version { get; init; }
 
@@ -56,7 +59,7 @@ public sealed record RepositorySnapshot(string CommonGitDirectory, ImmutableArra
     public bool SameContent(RepositorySnapshot other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return ConfigError == other.ConfigError && DatabaseServer == other.DatabaseServer && Worktrees.SequenceEqual(other.Worktrees);
+        return ConfigError == other.ConfigError && GitHubNotice == other.GitHubNotice && DatabaseServer == other.DatabaseServer && Worktrees.SequenceEqual(other.Worktrees);
     }
 
     private static bool SamePath(string a, string b) =>

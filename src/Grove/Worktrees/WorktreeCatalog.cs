@@ -85,7 +85,7 @@ internal sealed class WorktreeCatalog
         var requests = worktrees.Select(w => new LeaseRequest(w.entry.Path, LeaseName(w.entry), w.primary)).ToList();
         var policy = PolicyFor(config);
         var leases = Leases.Assign(requests, policy);
-        var snapshots = worktrees.Select(w => Describe(w.entry, w.primary, leases[w.entry.Path], config));
+        var snapshots = worktrees.Select(w => Describe(w.entry, w.primary, leases[w.entry.Path], config) with { Issue = GitHub.IssueFiles.ForBranch(Store.Folder, w.entry.Branch) });
         return new RepositorySnapshot(CommonGitDirectory, [.. snapshots], policy.Now) { ConfigError = configError };
     }
 

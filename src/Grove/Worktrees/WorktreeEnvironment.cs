@@ -9,7 +9,7 @@ internal static class WorktreeEnvironment
     {
         ArgumentNullException.ThrowIfNull(worktree);
         var port = worktree.Port.ToString(CultureInfo.InvariantCulture);
-        return
+        List<KeyValuePair<string, string>> variables =
         [
             new("PORT", port),
             new("ASPNETCORE_URLS", $"http://127.0.0.1:{port}"),
@@ -18,5 +18,13 @@ internal static class WorktreeEnvironment
             new("GROVE_URL", worktree.Url),
             new("GROVE_GATEWAY_URL", worktree.GatewayUrl),
         ];
+        if (worktree.Issue is { } issue)
+        {
+            variables.Add(new("GROVE_ISSUE_NUMBER", issue.Number.ToString(CultureInfo.InvariantCulture)));
+            variables.Add(new("GROVE_ISSUE_URL", issue.Url));
+            variables.Add(new("GROVE_ISSUE_FILE", issue.File));
+        }
+
+        return variables;
     }
 }

@@ -51,6 +51,12 @@ public sealed record WorktreeSnapshot
     /// <summary>When the app's current process was started; null when no process runs.</summary>
     public DateTimeOffset? StartedAt { get; init; }
 
+    /// <summary>The GitHub issue it was made for (<c>grove new --issue</c>); null otherwise.</summary>
+    public GitHub.WorktreeIssue? Issue { get; init; }
+
+    /// <summary>The pull request whose head is its branch, as last polled; null when there is none (or GitHub is not in use).</summary>
+    public GitHub.PullRequestStatus? PullRequest { get; init; }
+
     /// <summary>
     /// True once waiting for the app to become healthy is pointless or done: it runs, it failed,
     /// or it is stopped for a reason (on request, no app configured). Nothing changes by itself then.

@@ -40,8 +40,9 @@ public class PublicApiTests
         Assert.Equal(
         [
             "Grove.Configuration.AppConfig", "Grove.Configuration.CommandConfig", "Grove.Configuration.ConfigException", "Grove.Configuration.DatabaseConfig",
-            "Grove.Configuration.DatabaseProvider", "Grove.Configuration.GroveConfig", "Grove.Configuration.GroveConfigLoader",
-            "Grove.Contracts.DatabaseJson", "Grove.Contracts.StepJson", "Grove.Contracts.WorktreeJson", "Grove.Contracts.WorktreeStateNames",
+            "Grove.Configuration.DatabaseProvider", "Grove.Configuration.GitHubConfig", "Grove.Configuration.GroveConfig", "Grove.Configuration.GroveConfigLoader",
+            "Grove.Contracts.DatabaseJson", "Grove.Contracts.IssueJson", "Grove.Contracts.PullRequestJson", "Grove.Contracts.StepJson", "Grove.Contracts.WorktreeJson", "Grove.Contracts.WorktreeStateNames",
+            "Grove.GitHub.PruneResult", "Grove.GitHub.PruneSkip", "Grove.GitHub.PullRequestChecks", "Grove.GitHub.PullRequestState", "Grove.GitHub.PullRequestStatus", "Grove.GitHub.WorktreeIssue",
             "Grove.GroveException",
             "Grove.Hosting.CommandOutcome", "Grove.Hosting.CommandResult", "Grove.Hosting.CreateWorktreeRequest", "Grove.Hosting.GroveHost",
             "Grove.Hosting.GroveHostOptions", "Grove.Hosting.IGroveHost", "Grove.Hosting.LogLine", "Grove.Hosting.LogSource",
