@@ -85,6 +85,39 @@ public class McpTests
         await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
     }
 
+    [Fact]
+    public async Task Http_CreateWorktreeForIssue_ReadsTheIssueFromGitHubAndMakesItsBranch()
+    {
+        await using var server = await GitHubServer.StartAsync(token: GitHubRepo.Canary);
+        server.AddIssue(42, "Fix the login page", "It breaks.", ["bug"], comments: 1);
+        using var repo = AppRepository.Create();
+        repo.Git(repo.Primary, "remote", "add", "origin", "https://github.com/octo/repo.git");
+        var config = Path.Combine(repo.Primary, "grove.json");
+        var json = JsonNode.Parse(File.ReadAllText(config))!;
+        json["github"] = JsonNode.Parse($$"""{ "apiUrl": "{{server.ApiUrl}}" }""");
+        File.WriteAllText(config, json.ToJsonString());
+        repo.CommitAll("GitHub");
+        await using var up = Grove.Processes.ChildProcess.Start(
+            new Grove.Processes.ProcessSpec("dotnet", [Path.Combine(AppContext.BaseDirectory, "grove.dll"), "up"], repo.Primary) { Environment = GitHubRepo.Token() },
+            (_, _) => { });
+        await GroveCli.SucceedAsync(repo.Primary, "wait", "main", "--timeout", "90");
+        var gateway = new Uri((await GroveCli.SucceedAsync(repo.Primary, "url", "--gateway")).Trim());
+        await using var client = await McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri($"http://localhost:{gateway.Port}/_grove/mcp"), TransportMode = HttpTransportMode.StreamableHttp }),
+            cancellationToken: Bounded.Token(Bounded.Process));
+
+        var created = Ok(await CallAsync(client, "create_worktree", new() { ["issue"] = 42 }));
+        var missing = await CallAsync(client, "create_worktree", new() { ["issue"] = 404 });
+
+        Assert.Equal("issue-42-fix-the-login-page", created["worktree"]!["branch"]!.GetValue<string>());
+        Assert.Equal("running", Ok(await CallAsync(client, "wait_healthy", new() { ["worktree"] = "issue-42-fix-the-login-page", ["timeoutSeconds"] = 90 }))["state"]!.GetValue<string>());
+        Assert.True(missing.IsError);
+        Assert.Contains("404", Text(missing), StringComparison.Ordinal);
+        GitHubRepo.AssertNoCanary(Text(missing), created.ToJsonString());
+        UpCommandTests.Signals(up.Identity.Pid);
+        await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Lists the tools and calls each one, checking its documented answer (and its errors).</summary>
     private static async Task ExerciseEveryToolAsync(McpClient client, TestRepository repo)
     {
@@ -143,7 +176,8 @@ public class McpTests
 
         var issue = await CallAsync(client, "create_worktree", new() { ["issue"] = 14 });
         Assert.True(issue.IsError);
-        Assert.StartsWith("GitHub is not configured", Json(issue)["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("GitHub", Text(issue), StringComparison.Ordinal);
+        Assert.False(string.IsNullOrWhiteSpace(Json(issue)["fix"]?.GetValue<string>()), Text(issue));
 
         File.WriteAllText(Path.Combine(folder, "notes.txt"), "work in progress");
         var refused = await CallAsync(client, "remove_worktree", new() { ["worktree"] = "feature-mcp" });

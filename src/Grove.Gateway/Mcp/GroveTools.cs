@@ -137,25 +137,21 @@ internal sealed class GroveTools(IGroveHost host)
         CommandAsync(() => host.ResetDatabaseAsync(worktree, progress: null, cancellationToken));
 
     [McpServerTool(Name = "create_worktree", Destructive = false, OpenWorld = false)]
-    [Description("Creates a worktree with its own port, URL and database (`grove new`): a new branch (from `from`, default the primary worktree's HEAD), or an existing branch opened in a new folder beside the repository. Returns the worktree; its app is then installed and started: call wait_healthy next. With `issue` instead of `branch`, the branch is made for that GitHub issue.")]
+    [Description("Creates a worktree with its own port, URL and database (`grove new`): a new branch (from `from`, default the primary worktree's HEAD), or an existing branch opened in a new folder beside the repository. Returns the worktree; its app is then installed and started: call wait_healthy next. With `issue` instead of `branch` (GitHub configured for the repository: its origin and a token), the issue is read and written as Markdown for the app (GROVE_ISSUE_FILE) and the branch is issue-<number>-<title>.")]
     public Task<CallToolResult> CreateWorktree(
         [Description("The branch to create or open, e.g. feature/login.")] string? branch = null,
-        [Description("A GitHub issue number: makes the branch for that issue (instead of `branch`).")] int? issue = null,
+        [Description("A GitHub issue number: makes the worktree for that issue on branch issue-<number>-<title> (instead of `branch`).")] long? issue = null,
         [Description("Where a new branch starts: a branch, tag or commit (default: the primary worktree's HEAD).")] string? from = null,
         [Description("Copy this worktree's current data (slug, branch or folder) instead of branching the template.")] string? databaseFrom = null,
         CancellationToken cancellationToken = default)
     {
         if ((branch is null) == (issue is null))
         {
-            return Task.FromResult(ToolJson.Error("create_worktree needs either `branch` or `issue`", "pass a branch name such as feature/login (or a GitHub issue number)"));
+            return Task.FromResult(ToolJson.Error("create_worktree needs either `branch` or `issue`", "pass a branch name such as feature/login, or a GitHub issue number"));
         }
 
-        if (issue is { } number)
-        {
-            return Task.FromResult(IssueWorktrees.BranchFor(number));
-        }
-
-        return CommandAsync(() => host.CreateWorktreeAsync(new CreateWorktreeRequest(branch!) { From = from, DatabaseFrom = databaseFrom }, progress: null, cancellationToken));
+        var request = issue is { } number ? CreateWorktreeRequest.ForIssue(number) : new CreateWorktreeRequest(branch!);
+        return CommandAsync(() => host.CreateWorktreeAsync(request with { From = from, DatabaseFrom = databaseFrom }, progress: null, cancellationToken));
     }
 
     [McpServerTool(Name = "remove_worktree", Destructive = true, OpenWorld = false)]
