@@ -20,10 +20,7 @@ public class McpTests
         using var repo = RepositoryWithDatabase();
         await using var up = await UpCommandTests.StartUpAsync(repo, []);
         await GroveCli.SucceedAsync(repo.Primary, "wait", "main", "--timeout", "90");
-        var gateway = new Uri((await GroveCli.SucceedAsync(repo.Primary, "url", "--gateway")).Trim());
-        await using var client = await McpClient.CreateAsync(
-            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri($"http://localhost:{gateway.Port}/_grove/mcp"), TransportMode = HttpTransportMode.StreamableHttp }),
-            cancellationToken: Bounded.Token(Bounded.Process));
+        await using var client = await HttpClientAsync(repo);
 
         await ExerciseEveryToolAsync(client, repo);
 
@@ -101,10 +98,7 @@ public class McpTests
             new Grove.Processes.ProcessSpec("dotnet", [Path.Combine(AppContext.BaseDirectory, "grove.dll"), "up"], repo.Primary) { Environment = GitHubRepo.Token() },
             (_, _) => { });
         await GroveCli.SucceedAsync(repo.Primary, "wait", "main", "--timeout", "90");
-        var gateway = new Uri((await GroveCli.SucceedAsync(repo.Primary, "url", "--gateway")).Trim());
-        await using var client = await McpClient.CreateAsync(
-            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri($"http://localhost:{gateway.Port}/_grove/mcp"), TransportMode = HttpTransportMode.StreamableHttp }),
-            cancellationToken: Bounded.Token(Bounded.Process));
+        await using var client = await HttpClientAsync(repo);
 
         var created = Ok(await CallAsync(client, "create_worktree", new() { ["issue"] = 42 }));
         var missing = await CallAsync(client, "create_worktree", new() { ["issue"] = 404 });
@@ -217,6 +211,15 @@ public class McpTests
         File.WriteAllText(Path.Combine(broken, "grove.json"), brokenConfig.ToJsonString());
         repo.Git(broken, "commit", "-qam", "an app that cannot start");
         return repo;
+    }
+
+    /// <summary>An MCP client of the running grove up's gateway endpoint, as an agent registers it: http://localhost:&lt;port&gt;/_grove/mcp.</summary>
+    private static async Task<McpClient> HttpClientAsync(TestRepository repo)
+    {
+        var gateway = new Uri((await GroveCli.SucceedAsync(repo.Primary, "url", "--gateway")).Trim());
+        return await McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri($"http://localhost:{gateway.Port}/_grove/mcp"), TransportMode = HttpTransportMode.StreamableHttp }),
+            cancellationToken: Bounded.Token(Bounded.Process));
     }
 
     private static Task<CallToolResult> CallAsync(McpClient client, string tool, Dictionary<string, object?> arguments) =>
