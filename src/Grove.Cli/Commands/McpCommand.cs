@@ -16,7 +16,8 @@ internal static class McpCommand
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
             var runs = context.Runs;
-            await StdioServer.RunAsync(() => runs.LiveSupervisor()?.GatewayPort, Environment.CurrentDirectory, cancellationToken).ConfigureAwait(false);
+            var here = Path.GetFullPath(parse.GetValue(CliContext.RepoOption) ?? Environment.CurrentDirectory); // "this worktree" for get_worktree
+            await StdioServer.RunAsync(() => runs.LiveSupervisor()?.GatewayPort, here, cancellationToken).ConfigureAwait(false);
             return 0;
         });
         return command;
