@@ -1,10 +1,15 @@
 using System.Globalization;
 using Grove.Bench;
 
-// bench/run [name] [--runs N] [--sizes 20,200,1000]: runs one benchmark, or all of them.
+// bench/run [name] [--runs N] [--sizes 20,200,1000] [--n 8 --cycles 3 --provider sqlite|postgres (agents)]: runs one benchmark, or all of them.
 if (args is [WorktreeReadPaths.FirstReadCommand, var readPath, var commonGitDirectory])
 {
     return await WorktreeReadPaths.RunFirstReadAsync(readPath, commonGitDirectory);
+}
+
+if (args is [Grove.Bench.Agents.SimulatedAgent.Command, ..])
+{
+    return await Grove.Bench.Agents.SimulatedAgent.RunAsync(args);
 }
 
 var name = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !char.IsAsciiDigit(a[0])) ?? "all";
@@ -18,6 +23,11 @@ var benchmarks = new Dictionary<string, Func<Task<bool>>>(StringComparer.Ordinal
     ["up"] = () => UpBenchmark.RunAsync(Math.Min(runs ?? 21, 7)),
     ["gateway"] = GatewayBenchmark.RunAsync,
     ["deps"] = () => DependencyBenchmark.RunAsync(runs ?? 21),
+    ["agents"] = async () => (await Grove.Bench.Agents.AgentsScenario.RunAsync(
+        int.Parse(Option("--n") ?? "8", CultureInfo.InvariantCulture),
+        int.Parse(Option("--cycles") ?? "3", CultureInfo.InvariantCulture),
+        Option("--provider") ?? "sqlite",
+        Console.Out)).Violations.Count == 0,
 };
 
 if (name != "all" && !benchmarks.ContainsKey(name))

@@ -17,6 +17,7 @@ root.Subcommands.Add(InstallCommand.Create());
 root.Subcommands.Add(UpCommand.Create());
 root.Subcommands.Add(WaitCommand.Create());
 root.Subcommands.Add(LogsCommand.Create());
+root.Subcommands.Add(McpCommand.Create());
 root.Subcommands.Add(PullRequestCommand.Create());
 root.Subcommands.Add(PruneCommand.Create());
 foreach (var command in AppCommands.Create())

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Grove.Gateway.Api;
+using Grove.Gateway.Mcp;
 using Grove.Gateway.Pages;
 using Grove.Gateway.Routing;
 using Grove.Hosting;
@@ -64,6 +65,7 @@ public sealed class GatewayServer : IAsyncDisposable
         });
         builder.Services.AddRouting(); // the slim builder's routing core lacks host matching (RequireHost)
         builder.Services.AddHttpForwarder();
+        builder.Services.AddGroveMcp(host);
         var app = builder.Build();
 
         var routes = new RouteTable();
@@ -77,6 +79,7 @@ public sealed class GatewayServer : IAsyncDisposable
         var own = app.MapGroup(string.Empty).RequireHost(OwnHost);
         own.MapGet("/", () => Results.Content(LandingPage.Render(), "text/html; charset=utf-8"));
         AgentApi.Map(own, host);
+        own.MapGroveMcp();
         own.MapFallback("/_grove/{**rest}", () => Results.Json(new Api.Message("no such agent API path", "see the README's Agent API table: /_grove/worktrees, /_grove/events"), Api.GatewayJson.Default.Message, statusCode: StatusCodes.Status404NotFound));
         app.MapFallback((HttpContext context) => UnknownHost(context, host, port));
 

@@ -7,7 +7,7 @@ namespace Grove.Cli.Tests;
 /// <summary><c>grove up</c> as a real process, with <c>grove wait</c>, <c>logs</c> and <c>restart</c> beside it.</summary>
 public class UpCommandTests
 {
-    private static async Task<ChildProcess> StartUpAsync(TestRepository repo, List<string> output)
+    internal static async Task<ChildProcess> StartUpAsync(TestRepository repo, List<string> output)
     {
         var up = ChildProcess.Start(new ProcessSpec("dotnet", [Path.Combine(AppContext.BaseDirectory, "grove.dll"), "up"], repo.Primary), (_, line) =>
         {
@@ -562,7 +562,7 @@ public class UpCommandTests
         await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
     }
 
-    private static object? Sqlite(string file, string sql)
+    internal static object? Sqlite(string file, string sql)
     {
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False");
         connection.Open();
@@ -571,7 +571,7 @@ public class UpCommandTests
         return command.ExecuteScalar();
     }
 
-    private static void Signals(int pid) => Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+    internal static void Signals(int pid) => Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {

@@ -60,6 +60,16 @@ internal sealed class InMemoryHost : IGroveHost
         return Task.FromResult(CommandResult.Done($"{command.Verb()} of {worktree} requested", found));
     }
 
+    // The gateway's tests make no worktrees: the MCP tools that do are tested against a real grove up (Grove.Cli.Tests).
+    public Task<CommandResult> CreateWorktreeAsync(CreateWorktreeRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult(CommandResult.Refused("this test host makes no worktrees"));
+
+    public Task<CommandResult> RemoveWorktreeAsync(RemoveWorktreeRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult(CommandResult.Refused("this test host removes no worktrees"));
+
+    public Task<CommandResult> ResetDatabaseAsync(string worktree, IProgress<string>? progress = null, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(worktree, WorktreeCommand.ResetDatabase, waitForEffect: true, cancellationToken);
+
     public IReadOnlyList<LogLine> ReadLog(string worktree, int tail)
     {
         var path = Path.Combine(LogFolder, $"{Current?.Find(worktree)?.Slug ?? worktree}.log");

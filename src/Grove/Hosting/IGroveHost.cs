@@ -37,4 +37,13 @@ public interface IGroveHost
     /// once the command is accepted. A command that does not fit the worktree's state is refused.
     /// </summary>
     Task<CommandResult> ExecuteAsync(string worktree, WorktreeCommand command, bool waitForEffect = true, CancellationToken cancellationToken = default);
+
+    /// <summary>A branch and a worktree for it (<c>grove new</c>); the front end that runs the apps starts its app.</summary>
+    Task<CommandResult> CreateWorktreeAsync(CreateWorktreeRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a worktree (<c>grove rm</c>): refused, nothing changed, when it holds work that would be lost.</summary>
+    Task<CommandResult> RemoveWorktreeAsync(RemoveWorktreeRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces a worktree's database by a fresh branch of the template (its app stopped and started around it).</summary>
+    Task<CommandResult> ResetDatabaseAsync(string worktree, IProgress<string>? progress = null, CancellationToken cancellationToken = default);
 }

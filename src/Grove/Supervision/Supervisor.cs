@@ -212,6 +212,14 @@ internal sealed class Supervisor : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A worktree git is still adding (<c>git worktree add</c> holds it locked as "initializing"
+    /// until its branch is checked out): until then its HEAD may be a placeholder, detached, so its
+    /// slug would be its folder's and a database made for that slug would outlive it. Its app starts
+    /// once git has finished (the unlock is a change the watcher sees).
+    /// </summary>
+    private static bool IsBeingAdded(WorktreeSnapshot worktree) => worktree.IsLocked && worktree.LockReason == "initializing";
+
     /// <summary>Brings the runners in line with a snapshot of the worktrees (one reconcile at a time).</summary>
     private async Task ReconcileAsync(RepositorySnapshot snapshot)
     {
@@ -226,7 +234,7 @@ internal sealed class Supervisor : IAsyncDisposable
 
         try
         {
-            var wanted = snapshot.Worktrees.Where(w => !w.IsPrunable).ToDictionary(w => w.Path, StringComparer.Ordinal);
+            var wanted = snapshot.Worktrees.Where(w => !w.IsPrunable && !IsBeingAdded(w)).ToDictionary(w => w.Path, StringComparer.Ordinal);
             List<WorktreeRunner> retired = [];
             List<WorktreeRunner> added = [];
             lock (_gate)
