@@ -20,6 +20,7 @@ internal static class EnvCommand
         {
             await using var host = await context.OpenHostAsync(cancellationToken).ConfigureAwait(false);
             var snapshot = await host.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+            await CliContext.WarnIfConfigBrokenAsync(snapshot).ConfigureAwait(false);
             var worktree = context.CurrentWorktree(snapshot);
             var (variables, databaseMissing) = host.DescribeAppEnvironment(worktree, snapshot);
             if (databaseMissing)

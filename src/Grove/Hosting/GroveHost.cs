@@ -185,7 +185,16 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(worktree);
         ArgumentNullException.ThrowIfNull(snapshot);
-        var config = GroveConfigLoader.LoadFromWorktree(worktree.Path);
+        GroveConfig config;
+        try
+        {
+            config = GroveConfigLoader.LoadFromWorktree(worktree.Path);
+        }
+        catch (ConfigException) when (worktree.IsPrimary && snapshot.ConfigError is not null && Catalog.LastGood.Recall() is { } lastGood)
+        {
+            config = lastGood; // the primary's grove.json is broken: its last good one, as the snapshot used (the caller warns)
+        }
+
         var branch = config.Database is null ? null : _databases.DescribeOwned(worktree, config.Database);
         var variables = AppEnvironment.For(
             worktree,
