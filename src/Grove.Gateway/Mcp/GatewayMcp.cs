@@ -1,5 +1,6 @@
 using Grove.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,7 +23,20 @@ internal static class GatewayMcp
             .WithTools<GroveTools>();
     }
 
-    public static void MapGroveMcp(this IEndpointRouteBuilder routes) => routes.MapMcp(Path);
+    /// <summary>
+    /// The endpoint: POST carries every call. Stateless, it has no stream to open with GET and no
+    /// session to end with DELETE, so those get 405 with <c>Allow: POST</c>, as the Streamable HTTP
+    /// transport asks (a client then goes on without them), not the agent API's 404.
+    /// </summary>
+    public static void MapGroveMcp(this IEndpointRouteBuilder routes)
+    {
+        routes.MapMcp(Path);
+        routes.MapMethods(Path, [HttpMethods.Get, HttpMethods.Delete], (HttpContext context) =>
+        {
+            context.Response.Headers.Allow = HttpMethods.Post;
+            return Results.StatusCode(StatusCodes.Status405MethodNotAllowed);
+        });
+    }
 
     /// <summary>How Grove's MCP server introduces itself (over HTTP and over stdio).</summary>
     public static ModelContextProtocol.Protocol.Implementation ServerInfo => new()
