@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -142,6 +143,17 @@ public class McpTests
         Assert.Equal("no worktree is called 'no-such-tree'", Json(unknown)["error"]!.GetValue<string>());
         Assert.Contains("known slugs: main", Json(unknown)["fix"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.False(Json(unknown).AsObject().ContainsKey("lastLogLines"), Text(unknown)); // only where they apply
+
+        var wrongName = await CallAsync(client, "wait_healthy", new() { ["name"] = "main" });
+        Assert.True(wrongName.IsError);
+        Assert.Equal("wait_healthy has no argument 'name'", Json(wrongName)["error"]!.GetValue<string>());
+        Assert.Equal("wait_healthy takes: worktree (string, required), timeoutSeconds (number)", Json(wrongName)["fix"]!.GetValue<string>());
+        var missing = await CallAsync(client, "remove_worktree", []);
+        Assert.Equal("remove_worktree needs the argument 'worktree'", Json(missing)["error"]!.GetValue<string>());
+        var wrongType = await CallAsync(client, "get_logs", new() { ["worktree"] = "main", ["tail"] = "5" });
+        Assert.Equal("get_logs: 'tail' must be integer, not the string \"5\"", Json(wrongType)["error"]!.GetValue<string>());
+        var noSuchTool = await Assert.ThrowsAsync<McpProtocolException>(() => CallAsync(client, "no_such_tool", []));
+        Assert.Contains("Unknown tool", noSuchTool.Message, StringComparison.Ordinal); // over stdio too: the gateway did answer
 
         var misspelt = Stopwatch.StartNew();
         var neverMade = await CallAsync(client, "wait_healthy", new() { ["worktree"] = "no-such-tree", ["timeoutSeconds"] = 600 });

@@ -30,6 +30,10 @@ internal sealed class FrontEndForwarder(Func<int?> gatewayPort) : IAsyncDisposab
             var client = await ConnectAsync(port, cancellationToken).ConfigureAwait(false);
             return await client.CallToolAsync(call, cancellationToken).ConfigureAwait(false);
         }
+        catch (McpProtocolException)
+        {
+            throw; // the gateway answered, with a protocol error (an unknown tool): the agent gets it as over HTTP
+        }
         catch (Exception ex) when (ex is HttpRequestException or IOException or McpException or TimeoutException)
         {
             await ForgetAsync().ConfigureAwait(false); // the next call connects afresh

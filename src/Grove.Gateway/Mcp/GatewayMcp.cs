@@ -20,7 +20,12 @@ internal static class GatewayMcp
         services.AddSingleton(host);
         services.AddMcpServer(options => options.ServerInfo = ServerInfo)
             .WithHttpTransport(http => http.Stateless = true)
-            .WithTools<GroveTools>();
+            .WithTools<GroveTools>()
+            .WithRequestFilters(filters => filters.AddCallToolFilter(next => (request, cancellationToken) =>
+                request.Server.ServerOptions.ToolCollection?.TryGetPrimitive(request.Params!.Name, out var tool) == true
+                && ArgumentCheck.Check(tool.ProtocolTool, request.Params.Arguments) is { } wrong
+                    ? ValueTask.FromResult(wrong)
+                    : next(request, cancellationToken))); // grove mcp forwards here, so both transports check
     }
 
     /// <summary>
