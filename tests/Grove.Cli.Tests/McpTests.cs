@@ -153,7 +153,7 @@ public class McpTests
         var wrongType = await CallAsync(client, "get_logs", new() { ["worktree"] = "main", ["tail"] = "5" });
         Assert.Equal("get_logs: 'tail' must be integer, not the string \"5\"", Json(wrongType)["error"]!.GetValue<string>());
         var noSuchTool = await Assert.ThrowsAsync<McpProtocolException>(() => CallAsync(client, "no_such_tool", []));
-        Assert.Contains("Unknown tool", noSuchTool.Message, StringComparison.Ordinal); // over stdio too: the gateway did answer
+        Assert.Equal("Request failed (remote): Unknown tool: 'no_such_tool'", noSuchTool.Message); // over stdio too: the gateway did answer
 
         var misspelt = Stopwatch.StartNew();
         var neverMade = await CallAsync(client, "wait_healthy", new() { ["worktree"] = "no-such-tree", ["timeoutSeconds"] = 600 });
