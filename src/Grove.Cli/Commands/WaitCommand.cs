@@ -59,8 +59,7 @@ internal static class WaitCommand
             await error.WriteLineAsync(supervised
                 ? $"  fix: see the log below ('grove logs {worktree.Slug}' for all of it), then '{(worktree.State == WorktreeState.Stopped ? "grove start" : "grove restart")} {worktree.Slug}'"
                 : "  fix: start it with 'grove up' (in another terminal or in the background)").ConfigureAwait(false);
-            var log = LogFiles.PathFor(context.Catalog.Store, worktree);
-            if (File.Exists(log))
+            if (LogFiles.ExistingFor(context.Catalog.Store, worktree) is { } log)
             {
                 foreach (var line in WorktreeLog.ReadLastLines(log, LogLinesShown))
                 {
