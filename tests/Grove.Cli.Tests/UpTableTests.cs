@@ -83,4 +83,26 @@ public class UpTableTests
         Assert.Equal("installing 61 s", AppProgress.Of(installing, Now.AddSeconds(61.4)));
         Assert.Equal("running", AppProgress.Of(installing with { State = WorktreeState.Running, Step = null }, Now));
     }
+
+    [Fact]
+    public void Render_WideEnough_IsATableWithEveryCellOnOneLine()
+    {
+        var snapshot = Snapshot(Worktree("main", 4000, WorktreeState.Running, primary: true), Worktree("feature-x", 4321, WorktreeState.Running));
+
+        var text = UpTable.Render(snapshot, "http://localhost:8080/", Now, width: 140);
+
+        Assert.Contains("│ feature-x ", text, StringComparison.Ordinal);
+        Assert.Contains(text.Split('\n'), line => line.Contains("http://127.0.0.1:4321", StringComparison.Ordinal) && line.Contains("http://feature-x.localhost:8080", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Render_TooNarrowForBothUrlsOnALine_EachUrlOnItsOwnLineWhole()
+    {
+        var snapshot = Snapshot(Worktree("issue-1234-checkout-page-shows-the-wrong-total", 4517, WorktreeState.Running));
+
+        var text = UpTable.Render(snapshot, "http://localhost:8080/", Now, width: 80);
+
+        Assert.Contains(text.Split('\n'), line => line.Trim() == "http://127.0.0.1:4517");
+        Assert.Contains(text.Split('\n'), line => line.Trim() == "http://issue-1234-checkout-page-shows-the-wrong-total.localhost:8080");
+    }
 }

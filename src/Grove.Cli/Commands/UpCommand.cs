@@ -149,14 +149,14 @@ internal static class UpCommand
         }
     }
 
-    /// <summary>For people: a table (<see cref="UpTable"/>) redrawn in place four times a second, so step times advance.</summary>
+    /// <summary>For people: a table (<see cref="UpTable"/>, at the terminal's current width) redrawn in place four times a second, so step times advance.</summary>
     private static async Task ShowTableAsync(GroveHost host, string gatewayUrl, CancellationToken cancellationToken)
     {
-        await AnsiConsole.Live(UpTable.Build(host.Current, gatewayUrl, DateTimeOffset.UtcNow)).AutoClear(false).StartAsync(async live =>
+        await AnsiConsole.Live(UpTable.Build(host.Current, gatewayUrl, DateTimeOffset.UtcNow, AnsiConsole.Profile.Width)).AutoClear(false).StartAsync(async live =>
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                live.UpdateTarget(UpTable.Build(host.Current, gatewayUrl, DateTimeOffset.UtcNow));
+                live.UpdateTarget(UpTable.Build(host.Current, gatewayUrl, DateTimeOffset.UtcNow, AnsiConsole.Profile.Width));
                 live.Refresh();
                 try
                 {

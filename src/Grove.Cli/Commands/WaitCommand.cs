@@ -29,6 +29,7 @@ internal static class WaitCommand
             }
 
             var deadline = DateTimeOffset.UtcNow.AddSeconds(seconds);
+            var shown = new WaitProgress(Console.Error);
             WorktreeSnapshot worktree;
             bool supervised;
             while (true)
@@ -40,6 +41,11 @@ internal static class WaitCommand
                 {
                     Console.Out.WriteLine(worktree.Url);
                     return 0;
+                }
+
+                if (supervised && !worktree.IsSettled)
+                {
+                    shown.Show(worktree, DateTimeOffset.UtcNow);
                 }
 
                 if ((supervised && worktree.IsSettled) || DateTimeOffset.UtcNow >= deadline)
