@@ -27,6 +27,11 @@ internal static class UsageErrors
             return CommandAction.Describe(new GroveException(message, fix));
         }
 
+        if (unknown is not null && unknown.StartsWith('-') && parse.Errors.Count == 1)
+        {
+            return CommandAction.Describe(new GroveException($"unknown option '{unknown}'", $"run {help} for its usage"));
+        }
+
         if (parse.Tokens.Count == 0 || (command.Subcommands.Count > 0 && parse.UnmatchedTokens.Count == 0 && command.Action is null))
         {
             return CommandAction.Describe(new GroveException($"'{path}' needs a command", $"run {help} to see the commands"));

@@ -38,7 +38,7 @@ public class UsageErrorTests
         var result = await GroveCli.RunAsync(folder.Path, "ls", "--bogus");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("'--bogus'", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("grove: unknown option '--bogus'", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("fix: run 'grove ls --help' for its usage", result.StandardError, StringComparison.Ordinal);
         Assert.Equal(string.Empty, result.StandardOutput.Trim());
     }

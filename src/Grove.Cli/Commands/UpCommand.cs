@@ -25,7 +25,7 @@ internal static class UpCommand
 {
     public static Command Create()
     {
-        var port = new Option<int?>("--port") { Description = "The gateway's port for this run (default: gateway.port in grove.json, else 8080)" };
+        var port = new Option<int>("--port") { Description = "The gateway's port for this run (default: gateway.port in grove.json, else 8080)" };
         var command = new Command("up", "Run every worktree's app, each on its own port, and keep them running") { port };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
@@ -56,7 +56,7 @@ internal static class UpCommand
                 host.ThrowIfAnotherRuns(); // before the gateway tries the port the running one holds
                 var config = await host.RepositoryConfigAsync(stop.Token).ConfigureAwait(false);
 
-                var gatewayPort = parse.GetValue(port) ?? config.GatewayPort;
+                var gatewayPort = parse.GetResult(port) is null ? config.GatewayPort : parse.GetValue(port);
                 if (gatewayPort is < 1 or > 65535)
                 {
                     throw new GroveException($"--port {gatewayPort} is not a TCP port", "pass a port from 1 to 65535 (1024 and above need no privileges)");
