@@ -3,7 +3,8 @@ namespace Grove.Cli.Output;
 /// <summary>
 /// The steps of a long command on standard error (standard output stays for results), each with
 /// the seconds since the command began; while one step lasts, a line every
-/// <see cref="Heartbeat"/> says it still runs, so a slow install or template build never looks hung.
+/// <see cref="Heartbeat"/> says the command still works and what its last step was, so a slow
+/// template build or seed command never looks hung.
 /// </summary>
 internal sealed class ElapsedProgress : IProgress<string>, IDisposable
 {
@@ -47,7 +48,7 @@ internal sealed class ElapsedProgress : IProgress<string>, IDisposable
         {
             if (_step is { } step)
             {
-                _writer.WriteLine($"grove: … still {step} ({AppProgress.Seconds(_time.GetElapsedTime(_stepStarted))} in this step, {Elapsed} in all)");
+                _writer.WriteLine($"grove: … still working ({Elapsed} in all); the last step, {AppProgress.Seconds(_time.GetElapsedTime(_stepStarted))} ago: {step}");
             }
         }
     }
