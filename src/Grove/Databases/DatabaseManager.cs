@@ -222,13 +222,21 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(config);
         var provider = config.Provider.ToString();
-        if (!_ownership.ReadAll().Any(o => !o.Ready && string.Equals(o.Provider, provider, StringComparison.OrdinalIgnoreCase)))
+        bool Unfinished() => _ownership.ReadAll().Any(o => !o.Ready && string.Equals(o.Provider, provider, StringComparison.OrdinalIgnoreCase));
+        if (!Unfinished())
         {
             return false;
         }
 
         return await LockedAsync(progress, async () =>
         {
+            // Read again under the lock: an unfinished record seen before it may have been another
+            // grove process's work in progress (grove up rebuilding the template), finished meanwhile.
+            if (!Unfinished())
+            {
+                return false;
+            }
+
             if (config.Provider == DatabaseProvider.Sqlite)
             {
                 Sqlite(config).Recover();

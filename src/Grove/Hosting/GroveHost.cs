@@ -438,7 +438,7 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     {
         try
         {
-            if ((await RepositoryConfigAsync(cancellationToken).ConfigureAwait(false)).Database is { } config
+            if ((await SettlingConfigAsync(cancellationToken).ConfigureAwait(false))?.Database is { } config
                 && await _databases.SettleInterruptedAsync(config, progress, cancellationToken).ConfigureAwait(false))
             {
                 progress?.Report("settled the databases an interrupted grove run left half-made");
@@ -447,6 +447,23 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         catch (GroveException ex)
         {
             progress?.Report($"warning: what an interrupted grove run left could not be settled now: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The config whose database server a crashed run's leftovers are settled in: the primary's
+    /// grove.json, or while it is broken its last good one (the command that runs reports the
+    /// broken file once, as its own warning or error; settling is no reason to report it again).
+    /// </summary>
+    private async Task<GroveConfig?> SettlingConfigAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RepositoryConfigAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConfigException)
+        {
+            return Catalog.LastGood.Recall();
         }
     }
 

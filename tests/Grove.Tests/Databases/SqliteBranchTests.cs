@@ -107,6 +107,46 @@ public class SqliteBranchTests
         Assert.DoesNotContain(db.Manager.ListOwned(), d => d.Slug == worktree.Slug);
     }
 
+    [Fact]
+    public async Task SettleInterrupted_OtherProcessFinishesWhileWaitingForTheLock_NothingSettledNorClaimed()
+    {
+        await using var db = DatabaseRepository.Create(DatabaseProvider.Sqlite);
+        await db.EnsureAsync(await db.WorktreeAsync("main"));
+        var other = await db.WorktreeAsync("feature/other");
+        var folder = Path.Combine(db.Repo.CommonGitDirectory, "grove");
+        var ownership = new OwnershipStore(new Grove.State.StateStore(db.Repo.CommonGitDirectory));
+        var final = Path.Combine(folder, "sqlite", db.Config.Name, other.Slug + ".db");
+        var temporary = final + ".tmp-other";
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = Grove.Files.FileLock.TryAcquire(Path.Combine(folder, "databases.lock"), exclusive: true);
+        Assert.NotNull(held);
+
+        // Another grove process at work: its database is recorded unfinished while it holds the lock.
+        ownership.Begin(new OwnedDatabase("sqlite", "sqlite", temporary, OwnedKind.Branch, final, null, other.Path, other.Slug, null, false, DateTimeOffset.UtcNow));
+        var settle = db.Manager.SettleInterruptedAsync(db.Config, new WaitSignal(waiting), Token);
+        await waiting.Task.WaitAsync(Token);
+        File.Copy(Path.Combine(folder, "sqlite", db.Config.Name, "main.db"), final);
+        ownership.Complete("sqlite", "sqlite", temporary);
+        held.Dispose();
+        var settled = await settle.WaitAsync(Token);
+
+        Assert.False(settled); // 'settled the databases an interrupted grove run left half-made' would be untrue
+        Assert.True(File.Exists(final));
+        Assert.Contains(db.Manager.ListOwned(), d => d.Name == final && d.Ready);
+    }
+
+    /// <summary>Signals when the settle call says it waits for another grove process.</summary>
+    private sealed class WaitSignal(TaskCompletionSource waiting) : IProgress<string>
+    {
+        public void Report(string value)
+        {
+            if (value.Contains("waiting for another grove process", StringComparison.Ordinal))
+            {
+                waiting.TrySetResult();
+            }
+        }
+    }
+
     private static string ConnectionString(DatabaseBranch branch) => branch.AppConnectionString();
 
     private static void Execute(DatabaseBranch branch, string sql)
