@@ -32,6 +32,13 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
     /// <param name="commonGitDirectory">The repository's common git directory.</param>
     /// <param name="time">The clock.</param>
     /// <param name="serverOverride">A PostgreSQL server to branch in whatever <c>database.connectionString</c> says (an AppHost's own server); null: as configured.</param>
+    /// <summary>
+    /// Told when the background rebuild of a template whose seed changed (under <c>grove up</c>)
+    /// fails, with the reason and its fix; besides, the message goes to the log of the worktree
+    /// whose database step ran last.
+    /// </summary>
+    public Action<string, string>? TemplateRebuildFailed { get; init; }
+
     public DatabaseManager(string commonGitDirectory, TimeProvider? time = null, string? serverOverride = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(commonGitDirectory);

@@ -40,7 +40,11 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         Location = location;
         Catalog = new WorktreeCatalog(git, location.CommonGitDirectory, _time);
         Runs = new RunStore(Catalog.Store);
-        _databases = new DatabaseManager(location.CommonGitDirectory, _time, options.DatabaseConnectionString);
+        _databases = new DatabaseManager(location.CommonGitDirectory, _time, options.DatabaseConnectionString)
+        {
+            // A repository-wide failure, not one worktree's: the front end shows it (grove up's standard error).
+            TemplateRebuildFailed = (reason, fix) => HostLog.TemplateRebuildFailed(_logger, reason, fix),
+        };
         _logs = new LogHub(Catalog.Store, _time);
         _pullRequests = new GitHub.PullRequestTracker(Catalog.Store.Folder, _time, (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Grove.GitHub"));
         _supervisor = new Supervisor(
