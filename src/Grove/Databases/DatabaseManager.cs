@@ -29,9 +29,6 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
     private SpareKeeper? _keeper;
     private readonly PostgresServerUse _postgres;
 
-    /// <param name="commonGitDirectory">The repository's common git directory.</param>
-    /// <param name="time">The clock.</param>
-    /// <param name="serverOverride">A PostgreSQL server to branch in whatever <c>database.connectionString</c> says (an AppHost's own server); null: as configured.</param>
     /// <summary>
     /// Told when the background rebuild of a template whose seed changed (under <c>grove up</c>)
     /// fails, with the reason and its fix; besides, the message goes to the log of the worktree
@@ -39,6 +36,9 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
     /// </summary>
     public Action<string, string>? TemplateRebuildFailed { get; init; }
 
+    /// <param name="commonGitDirectory">The repository's common git directory.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="serverOverride">A PostgreSQL server to branch in whatever <c>database.connectionString</c> says (an AppHost's own server); null: as configured.</param>
     public DatabaseManager(string commonGitDirectory, TimeProvider? time = null, string? serverOverride = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(commonGitDirectory);
