@@ -108,6 +108,23 @@ public class SqliteBranchTests
     }
 
     [Fact]
+    public async Task EnsureTemplate_SeedFails_HalfMadeTemplateDeletedOldTemplateKept()
+    {
+        await using var db = DatabaseRepository.Create(DatabaseProvider.Sqlite);
+        var old = await db.EnsureAsync(await db.WorktreeAsync("feature/old"));
+        await File.AppendAllTextAsync(Path.Combine(db.Repo.Primary, "db", "seed.sql"), "INSRT INTO items VALUES (9, 'typo');", Token); // a broken migration
+        var fresh = await db.WorktreeAsync("feature/new");
+
+        await Assert.ThrowsAnyAsync<Exception>(() => db.EnsureAsync(fresh));
+
+        var folder = Path.Combine(db.Repo.CommonGitDirectory, "grove", "sqlite", db.Config.Name);
+        Assert.Empty(Directory.GetFiles(folder, "*.tmp-*")); // not left for a later command to "settle"
+        Assert.DoesNotContain(db.Manager.ListOwned(), d => !d.Ready);
+        Assert.Equal(2L, Scalar(SqliteBrancher.ConnectionString(Path.Combine(folder, "__template.db")), "SELECT count(*) FROM items;"));
+        Assert.Equal(2L, Scalar(old, "SELECT count(*) FROM items;"));
+    }
+
+    [Fact]
     public async Task SettleInterrupted_OtherProcessFinishesWhileWaitingForTheLock_NothingSettledNorClaimed()
     {
         await using var db = DatabaseRepository.Create(DatabaseProvider.Sqlite);
