@@ -61,6 +61,16 @@ public static class GroveConfigLoader
         }
     }
 
+    /// <summary>
+    /// The parser's message without its own position suffix (<c>LineNumber: 6 | BytePositionInLine: 4.</c>,
+    /// counted from 0), which would contradict the line and position said before it (counted from 1).
+    /// </summary>
+    private static string WithoutPosition(string message)
+    {
+        var at = message.LastIndexOf(" LineNumber: ", StringComparison.Ordinal);
+        return at < 0 ? message : message[..at].TrimEnd();
+    }
+
     private sealed record ParsedFile((long Ticks, long Length) Stamp, GroveConfig? Config, ConfigException? Error);
 
     public static GroveConfig Parse(string json, string source = GroveConfig.FileName)
@@ -74,7 +84,7 @@ public static class GroveConfigLoader
         }
         catch (JsonException ex)
         {
-            throw new ConfigException(source, [$"is not valid JSON (line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}): {ex.Message}"]);
+            throw new ConfigException(source, [$"is not valid JSON (line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}): {WithoutPosition(ex.Message)}"]);
         }
 
         using (document)

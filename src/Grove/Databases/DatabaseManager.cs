@@ -29,6 +29,13 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
     private SpareKeeper? _keeper;
     private readonly PostgresServerUse _postgres;
 
+    /// <summary>
+    /// Told when the background rebuild of a template whose seed changed (under <c>grove up</c>)
+    /// fails, with the reason and its fix; besides, the message goes to the log of the worktree
+    /// whose database step ran last.
+    /// </summary>
+    public Action<string, string>? TemplateRebuildFailed { get; init; }
+
     /// <param name="commonGitDirectory">The repository's common git directory.</param>
     /// <param name="time">The clock.</param>
     /// <param name="serverOverride">A PostgreSQL server to branch in whatever <c>database.connectionString</c> says (an AppHost's own server); null: as configured.</param>
@@ -222,13 +229,21 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(config);
         var provider = config.Provider.ToString();
-        if (!_ownership.ReadAll().Any(o => !o.Ready && string.Equals(o.Provider, provider, StringComparison.OrdinalIgnoreCase)))
+        bool Unfinished() => _ownership.ReadAll().Any(o => !o.Ready && string.Equals(o.Provider, provider, StringComparison.OrdinalIgnoreCase));
+        if (!Unfinished())
         {
             return false;
         }
 
         return await LockedAsync(config, progress, async () =>
         {
+            // Read again under the lock: an unfinished record seen before it may have been another
+            // grove process's work in progress (grove up rebuilding the template), finished meanwhile.
+            if (!Unfinished())
+            {
+                return false;
+            }
+
             if (config.Provider == DatabaseProvider.Sqlite)
             {
                 Sqlite(config).Recover();

@@ -40,7 +40,11 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         Location = location;
         Catalog = new WorktreeCatalog(git, location.CommonGitDirectory, _time);
         Runs = new RunStore(Catalog.Store);
-        _databases = new DatabaseManager(location.CommonGitDirectory, _time, options.DatabaseConnectionString);
+        _databases = new DatabaseManager(location.CommonGitDirectory, _time, options.DatabaseConnectionString)
+        {
+            // A repository-wide failure, not one worktree's: the front end shows it (grove up's standard error).
+            TemplateRebuildFailed = (reason, fix) => HostLog.TemplateRebuildFailed(_logger, reason, fix),
+        };
         _logs = new LogHub(Catalog.Store, _time);
         _pullRequests = new GitHub.PullRequestTracker(Catalog.Store.Folder, _time, (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Grove.GitHub"));
         _supervisor = new Supervisor(
@@ -438,7 +442,7 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
     {
         try
         {
-            if ((await RepositoryConfigAsync(cancellationToken).ConfigureAwait(false)).Database is { } config
+            if ((await SettlingConfigAsync(cancellationToken).ConfigureAwait(false))?.Database is { } config
                 && await _databases.SettleInterruptedAsync(config, progress, cancellationToken).ConfigureAwait(false))
             {
                 progress?.Report("settled the databases an interrupted grove run left half-made");
@@ -447,6 +451,23 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         catch (GroveException ex)
         {
             progress?.Report($"warning: what an interrupted grove run left could not be settled now: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The config whose database server a crashed run's leftovers are settled in: the primary's
+    /// grove.json, or while it is broken its last good one (the command that runs reports the
+    /// broken file once, as its own warning or error; settling is no reason to report it again).
+    /// </summary>
+    private async Task<GroveConfig?> SettlingConfigAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RepositoryConfigAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConfigException)
+        {
+            return Catalog.LastGood.Recall();
         }
     }
 

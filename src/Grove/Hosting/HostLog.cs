@@ -16,4 +16,7 @@ internal static partial class HostLog
 
     [LoggerMessage(4, LogLevel.Information, "Grove stopped every app of {Repository}")]
     public static partial void Stopped(ILogger logger, string repository);
+
+    [LoggerMessage(5, LogLevel.Warning, "The database template could not be rebuilt from its changed seed: {Reason} (fix: {Fix})")]
+    public static partial void TemplateRebuildFailed(ILogger logger, string reason, string fix);
 }

@@ -202,6 +202,22 @@ public class PostgresBranchTests(PostgresFixture postgres)
         Assert.Single(db.Manager.ListOwned(), d => d.Kind == OwnedKind.Template && d.Server != "sqlite" && d.FinalName == DatabaseNames.Template(db.Config.Name));
     }
 
+    [Fact]
+    public async Task EnsureTemplate_SeedFails_HalfMadeTemplateDroppedOldTemplateKept()
+    {
+        await using var db = DatabaseRepository.Create(DatabaseProvider.Postgres, postgres.ConnectionString);
+        var old = await db.EnsureAsync(await db.WorktreeAsync("feature/old"));
+        await File.AppendAllTextAsync(Path.Combine(db.Repo.Primary, "db", "seed.sql"), "INSRT INTO items VALUES (9, 'typo');", Token); // a broken migration
+
+        var fresh = await db.WorktreeAsync("feature/new");
+        await Assert.ThrowsAnyAsync<GroveException>(() => db.EnsureAsync(fresh));
+
+        Assert.Empty(await postgres.DatabasesAsync(db.Config.Name + "__new_")); // not left for a later command to "settle"
+        Assert.DoesNotContain(db.Manager.ListOwned(), d => !d.Ready);
+        Assert.Equal(2L, await postgres.ScalarAsync<long>(DatabaseNames.Template(db.Config.Name), "SELECT count(*) FROM items;"));
+        Assert.Equal(2L, await postgres.ScalarAsync<long>(old.Name, "SELECT count(*) FROM items;"));
+    }
+
     [Theory]
     [InlineData("before-oid")]
     [InlineData("after-oid")]

@@ -107,6 +107,63 @@ public class SqliteBranchTests
         Assert.DoesNotContain(db.Manager.ListOwned(), d => d.Slug == worktree.Slug);
     }
 
+    [Fact]
+    public async Task EnsureTemplate_SeedFails_HalfMadeTemplateDeletedOldTemplateKept()
+    {
+        await using var db = DatabaseRepository.Create(DatabaseProvider.Sqlite);
+        var old = await db.EnsureAsync(await db.WorktreeAsync("feature/old"));
+        await File.AppendAllTextAsync(Path.Combine(db.Repo.Primary, "db", "seed.sql"), "INSRT INTO items VALUES (9, 'typo');", Token); // a broken migration
+        var fresh = await db.WorktreeAsync("feature/new");
+
+        await Assert.ThrowsAnyAsync<Exception>(() => db.EnsureAsync(fresh));
+
+        var folder = Path.Combine(db.Repo.CommonGitDirectory, "grove", "sqlite", db.Config.Name);
+        Assert.Empty(Directory.GetFiles(folder, "*.tmp-*")); // not left for a later command to "settle"
+        Assert.DoesNotContain(db.Manager.ListOwned(), d => !d.Ready);
+        Assert.Equal(2L, Scalar(SqliteBrancher.ConnectionString(Path.Combine(folder, "__template.db")), "SELECT count(*) FROM items;"));
+        Assert.Equal(2L, Scalar(old, "SELECT count(*) FROM items;"));
+    }
+
+    [Fact]
+    public async Task SettleInterrupted_OtherProcessFinishesWhileWaitingForTheLock_NothingSettledNorClaimed()
+    {
+        await using var db = DatabaseRepository.Create(DatabaseProvider.Sqlite);
+        await db.EnsureAsync(await db.WorktreeAsync("main"));
+        var other = await db.WorktreeAsync("feature/other");
+        var folder = Path.Combine(db.Repo.CommonGitDirectory, "grove");
+        var ownership = new OwnershipStore(new Grove.State.StateStore(db.Repo.CommonGitDirectory));
+        var final = Path.Combine(folder, "sqlite", db.Config.Name, other.Slug + ".db");
+        var temporary = final + ".tmp-other";
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = Grove.Files.FileLock.TryAcquire(Path.Combine(folder, "databases.lock"), exclusive: true);
+        Assert.NotNull(held);
+
+        // Another grove process at work: its database is recorded unfinished while it holds the lock.
+        ownership.Begin(new OwnedDatabase("sqlite", "sqlite", temporary, OwnedKind.Branch, final, null, other.Path, other.Slug, null, false, DateTimeOffset.UtcNow));
+        var settle = db.Manager.SettleInterruptedAsync(db.Config, new WaitSignal(waiting), Token);
+        await waiting.Task.WaitAsync(Token);
+        File.Copy(Path.Combine(folder, "sqlite", db.Config.Name, "main.db"), final);
+        ownership.Complete("sqlite", "sqlite", temporary);
+        held.Dispose();
+        var settled = await settle.WaitAsync(Token);
+
+        Assert.False(settled); // 'settled the databases an interrupted grove run left half-made' would be untrue
+        Assert.True(File.Exists(final));
+        Assert.Contains(db.Manager.ListOwned(), d => d.Name == final && d.Ready);
+    }
+
+    /// <summary>Signals when the settle call says it waits for another grove process.</summary>
+    private sealed class WaitSignal(TaskCompletionSource waiting) : IProgress<string>
+    {
+        public void Report(string value)
+        {
+            if (value.Contains("waiting for another grove process", StringComparison.Ordinal))
+            {
+                waiting.TrySetResult();
+            }
+        }
+    }
+
     private static string ConnectionString(DatabaseBranch branch) => branch.AppConnectionString();
 
     private static void Execute(DatabaseBranch branch, string sql)

@@ -99,14 +99,25 @@ internal sealed class PostgresBrancher(PostgresServer server, OwnershipStore own
         await ExecuteAsync(admin, $"{CreatePrefix(temporary)} ENCODING 'UTF8' TEMPLATE template0;", cancellationToken).ConfigureAwait(false);
         ownership.SetOid(Provider, Server.Key, temporary, (await OidOfAsync(admin, temporary, cancellationToken).ConfigureAwait(false))!.Value);
 
-        if (seed.SqlPath is not null)
+        try
         {
-            await using var target = await OpenAsync(temporary, cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(target, seed.ReadSqlText(), cancellationToken).ConfigureAwait(false);
+            if (seed.SqlPath is not null)
+            {
+                await using var target = await OpenAsync(temporary, cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(target, seed.ReadSqlText(), cancellationToken).ConfigureAwait(false);
+            }
+            else if (seed.Config.SeedCommand is not null)
+            {
+                await seed.RunCommandAsync(Server.Environment(seed.Config.Name, temporary), cancellationToken).ConfigureAwait(false);
+            }
         }
-        else if (seed.Config.SeedCommand is not null)
+        catch (Exception ex) when (ex is GroveException or PostgresException)
         {
-            await seed.RunCommandAsync(Server.Environment(seed.Config.Name, temporary), cancellationToken).ConfigureAwait(false);
+            // A seed that fails (a broken migration) is no crash: its half-made template goes now,
+            // rather than being settled later as what "an interrupted grove run left".
+            await DropAsync(admin, temporary, cancellationToken).ConfigureAwait(false);
+            ownership.Remove(Provider, Server.Key, temporary);
+            throw;
         }
 
         await FinishAsync(temporary, template, current, cancellationToken).ConfigureAwait(false);

@@ -79,7 +79,20 @@ internal sealed class SpareKeeper : IAsyncDisposable
                 {
                     Write(log, $"{TemplateSeedWarning.Text}: rebuilding it now (worktrees keep their databases; new ones get the new template)");
                     _failedSeed = seed;
-                    await _databases.EnsureTemplateAsync(config, rebuild: false, new Progress(log), _stop.Token).ConfigureAwait(false);
+                    try
+                    {
+                        await _databases.EnsureTemplateAsync(config, rebuild: false, new Progress(log), _stop.Token).ConfigureAwait(false);
+                    }
+                    catch (GroveException ex)
+                    {
+                        // Said as what it is (not as a spare that was not prepared), and to the front end too.
+                        var fix = ex.Fix ?? "fix the seed, then run 'grove db template'";
+                        Write(log, $"the database template could not be rebuilt from its changed seed: {ex.Message}\n  fix: {fix}");
+                        _databases.TemplateRebuildFailed?.Invoke(ex.Message, fix);
+                        _lastError = null;
+                        continue; // tried again once the seed changes again (or a branch needs the template)
+                    }
+
                     _failedSeed = null;
                 }
 

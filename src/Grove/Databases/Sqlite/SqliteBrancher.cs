@@ -145,23 +145,38 @@ internal sealed class SqliteBrancher
         Prepare();
         var temporary = Temporary(TemplatePath);
         _ownership.Begin(Record(temporary, TemplatePath, OwnedKind.Template, null, null, hash));
-        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = temporary, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString()))
+        try
         {
-            connection.Open();
-            using var wal = connection.CreateCommand();
-            wal.CommandText = "PRAGMA journal_mode = WAL;";
-            wal.ExecuteNonQuery();
-            if (seed.SqlPath is not null)
+            using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = temporary, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString()))
             {
-                using var command = connection.CreateCommand();
-                command.CommandText = seed.ReadSqlText();
-                command.ExecuteNonQuery();
+                connection.Open();
+                using var wal = connection.CreateCommand();
+                wal.CommandText = "PRAGMA journal_mode = WAL;";
+                wal.ExecuteNonQuery();
+                if (seed.SqlPath is not null)
+                {
+                    using var command = connection.CreateCommand();
+                    command.CommandText = seed.ReadSqlText();
+                    command.ExecuteNonQuery();
+                }
+            }
+
+            if (seed.Config.SeedCommand is not null)
+            {
+                await seed.RunCommandAsync(Environment(seed.Config.Name, temporary), cancellationToken).ConfigureAwait(false);
             }
         }
-
-        if (seed.Config.SeedCommand is not null)
+        catch (Exception ex) when (ex is GroveException or SqliteException)
         {
-            await seed.RunCommandAsync(Environment(seed.Config.Name, temporary), cancellationToken).ConfigureAwait(false);
+            // A seed that fails (a broken migration) is no crash: its half-made template goes now,
+            // rather than being settled later as what "an interrupted grove run left".
+            foreach (var suffix in new[] { string.Empty, "-wal", "-shm", "-journal" })
+            {
+                File.Delete(temporary + suffix);
+            }
+
+            _ownership.Remove(Provider, Server, temporary);
+            throw;
         }
 
         Replace(temporary, TemplatePath);
