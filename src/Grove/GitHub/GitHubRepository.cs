@@ -32,9 +32,9 @@ internal sealed record GitHubRepository(string Owner, string Name, Uri ApiUrl, s
         {
             var parts = configured.Split('/');
             (owner, name) = (parts[0], parts[1]);
-            host = config.ApiUrl is { } api ? HostOf(new Uri(api)) : fromRemote?.Host ?? PublicHost;
+            host = config.ApiUrl is { } api ? HostOf(new Uri(api)) : fromRemote is { } origin && !OtherForge(origin.Host) ? origin.Host : PublicHost;
         }
-        else if (fromRemote is { } parsed)
+        else if (fromRemote is { } parsed && !OtherForge(parsed.Host))
         {
             (host, owner, name) = parsed;
         }
@@ -48,6 +48,17 @@ internal sealed record GitHubRepository(string Owner, string Name, Uri ApiUrl, s
             : new Uri($"https://{host}/api/v3/");
         return new GitHubRepository(owner, name, WithSlash(apiUrl), host);
     }
+
+    /// <summary>
+    /// Whether an origin's host is a known other git forge (GitLab, Bitbucket, Azure DevOps,
+    /// Codeberg, Gitea, Forgejo, SourceHut), by name: such an origin is not taken for a GitHub
+    /// Enterprise server (which would be polled, and warned about, in vain).
+    /// </summary>
+    private static bool OtherForge(string host) =>
+        host is "dev.azure.com" or "ssh.dev.azure.com" or "codeberg.org" or "git.sr.ht"
+        || host.EndsWith(".visualstudio.com", StringComparison.Ordinal)
+        || host.Split('.').Any(label => label.StartsWith("gitlab", StringComparison.Ordinal) || label.StartsWith("bitbucket", StringComparison.Ordinal)
+            || label.StartsWith("gitea", StringComparison.Ordinal) || label.StartsWith("forgejo", StringComparison.Ordinal));
 
     /// <summary>The web host an API address belongs to: github.com for api.github.com, the host itself otherwise.</summary>
     private static string HostOf(Uri api) => api.Host == "api.github.com" ? PublicHost : api.Host;

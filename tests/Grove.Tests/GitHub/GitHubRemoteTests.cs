@@ -46,6 +46,15 @@ public class GitHubRemoteTests
         var enterprise = await GitHubRepository.FindAsync(git, repo.Primary, new GitHubConfig(), ct);
         Assert.Equal(("team/svc", "https://ghe.example.com/api/v3/", "ghe.example.com"), (enterprise!.FullName, enterprise.ApiUrl.AbsoluteUri, enterprise.Host));
 
+        foreach (var forge in new[] { "git@gitlab.com:team/svc.git", "https://gitlab.example.com/team/svc.git", "git@bitbucket.org:team/svc.git", "https://dev.azure.com/org/project/_git/svc", "https://codeberg.org/team/svc.git" })
+        {
+            repo.Git(repo.Primary, "remote", "set-url", "origin", forge);
+            Assert.Null(await GitHubRepository.FindAsync(git, repo.Primary, new GitHubConfig(), ct)); // another forge: never polled as an Enterprise server
+        }
+
+        var mirrored = await GitHubRepository.FindAsync(git, repo.Primary, new GitHubConfig("octo/repo"), ct); // origin a mirror on another forge
+        Assert.Equal(("octo/repo", "https://api.github.com/"), (mirrored!.FullName, mirrored.ApiUrl.AbsoluteUri));
+
         var configured = await GitHubRepository.FindAsync(git, repo.Primary, new GitHubConfig("other/name", "http://127.0.0.1:9/api/v3"), ct);
         Assert.Equal(("other/name", "http://127.0.0.1:9/api/v3/"), (configured!.FullName, configured.ApiUrl.AbsoluteUri));
     }
