@@ -16,6 +16,7 @@ namespace Grove.Supervision;
 internal sealed class WorktreeRunner : IAsyncDisposable
 {
     private static readonly TimeSpan InputsCheckInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan StartingPoll = TimeSpan.FromMilliseconds(50);
     private readonly SupervisorOptions _options;
     private readonly IReadOnlyList<IWorktreeStep> _steps;
     private readonly TimeProvider _time;
@@ -26,6 +27,8 @@ internal sealed class WorktreeRunner : IAsyncDisposable
     private readonly Lock _gate = new();
     private Task? _loop;
     private readonly HashSet<WorktreeCommand> _forced = []; // commands that asked steps to redo their work
+    private readonly CompletedSteps _completed = new();
+    private string? _warning; // the running app's, from its last successful health check
     private AppStatus _status = new(WorktreeState.Pending, null, null);
     private WorktreeStep? _step;
     private DateTimeOffset? _startedAt;
@@ -237,13 +240,25 @@ internal sealed class WorktreeRunner : IAsyncDisposable
 
         foreach (var step in _steps.Where(step => step.AppliesTo(config)))
         {
+            var force = forced.Contains(step.ForcedBy);
+            var key = _options.SkipUnchangedSteps ? await CompletionKeyAsync(step, config, cancellationToken).ConfigureAwait(false) : null;
+            if (!force && _completed.Find(step.Name, key) is { } done && await step.IsInPlaceAsync(Worktree, config, cancellationToken).ConfigureAwait(false))
+            {
+                Log.Write("grove", $"{step.Name}: not run again, nothing it depends on changed since it succeeded ('grove {step.ForcedBy.Verb()} {Worktree.Slug}' runs it anyway)");
+                environment.AddRange(done.Environment);
+                _database = done.Database ?? _database;
+                continue;
+            }
+
+            _completed.Forget(step.Name);
             _step = new WorktreeStep(step.Name, _time.GetUtcNow());
             Set(step.State, null);
             try
             {
-                var output = await step.RunAsync(Worktree, config, Log, forced.Contains(step.ForcedBy), steps.Token).ConfigureAwait(false);
+                var output = await step.RunAsync(Worktree, config, Log, force, steps.Token).ConfigureAwait(false);
                 environment.AddRange(output.Environment);
                 _database = output.Database ?? _database;
+                _completed.Record(step.Name, key, output);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && _commands.Reader.TryRead(out var command))
             {
@@ -301,6 +316,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
             return new RunOutcome.Blocked(Summary(ex), null);
         }
 
+        _warning = null;
         Set(WorktreeState.Starting, crashes > 0 ? $"restart {crashes} after a crash" : null);
         var spec = new ProcessSpec(program, run.Args, folder) { Environment = AppEnvironment.ForProcess(variables) };
         Log.Write("grove", $"starting {run.Command} {string.Join(' ', run.Args)} on port {Worktree.Port}");
@@ -327,9 +343,15 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         var healthyFrom = (DateTimeOffset?)null;
         var failures = 0;
         var health = new Uri($"{Worktree.Url}{healthPath}");
+        var healthDue = started;
         while (true)
         {
-            var interval = healthyFrom is null ? TimeSpan.FromMilliseconds(50) : _options.HealthInterval;
+            // While starting, health is asked every 50 ms; once running, every HealthInterval, and
+            // HealthRetryInterval after a failed check. Commands and the process exit wake it at once.
+            var untilHealth = healthDue - _time.GetUtcNow();
+            var interval = healthyFrom is null ? StartingPoll
+                : untilHealth < TimeSpan.Zero ? TimeSpan.Zero
+                : untilHealth < InputsCheckInterval ? untilHealth : InputsCheckInterval;
             using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var waitCommand = _commands.Reader.WaitToReadAsync(tick.Token).AsTask();
             var delay = Task.Delay(interval, _time, tick.Token);
@@ -375,14 +397,24 @@ internal sealed class WorktreeRunner : IAsyncDisposable
                 }
             }
 
-            if (await HealthProbe.IsHealthyAsync(_http, health, cancellationToken).ConfigureAwait(false))
+            if (_time.GetUtcNow() < healthDue)
+            {
+                continue;
+            }
+
+            var healthy = await HealthProbe.IsHealthyAsync(_http, health, cancellationToken).ConfigureAwait(false);
+            healthDue = _time.GetUtcNow() + (healthyFrom is null && !healthy ? StartingPoll : healthy ? _options.HealthInterval : _options.HealthRetryInterval);
+            if (healthy)
             {
                 failures = 0;
                 healthyFrom ??= _time.GetUtcNow();
+                var warning = ExposureWarning();
                 lock (_gate)
                 {
+                    _warning = warning;
+
                     // A restart or stop posted meanwhile keeps its Stopping state.
-                    if (Status.State != WorktreeState.Running && !_commands.Reader.TryPeek(out _))
+                    if ((Status.State != WorktreeState.Running || Status.Warning != warning) && !_commands.Reader.TryPeek(out _))
                     {
                         Set(WorktreeState.Running, null, child.Identity);
                     }
@@ -397,6 +429,24 @@ internal sealed class WorktreeRunner : IAsyncDisposable
                 Set(WorktreeState.Unhealthy, $"no healthy answer from {healthPath} within {_options.StartTimeout.TotalSeconds:0} s of starting", child.Identity);
             }
         }
+    }
+
+    /// <summary>
+    /// The warning for an app that listens beyond loopback (checked with each successful health
+    /// check: a read of the kernel's socket tables), logged when it appears; null when it is bound
+    /// to loopback only (or on a system where this cannot be seen).
+    /// </summary>
+    private string? ExposureWarning()
+    {
+        var exposed = ListeningAddresses.BeyondLoopback(Worktree.Port);
+        var warning = exposed.Count == 0 ? null
+            : $"listens on {string.Join(", ", exposed)}, reachable from the network: bind it to 127.0.0.1 (Grove sets HOST, HOSTNAME and ASPNETCORE_URLS to it; check app.env and the app's own settings)";
+        if (warning is not null && warning != _warning)
+        {
+            Log.Write("grove", $"warning: the app {warning}");
+        }
+
+        return warning;
     }
 
     /// <summary>
@@ -446,6 +496,20 @@ internal sealed class WorktreeRunner : IAsyncDisposable
     }
 
     private Task<string> InputsAsync(GroveConfig config, CancellationToken cancellationToken) => StepInputs.DigestAsync(_steps, Worktree, config, cancellationToken);
+
+    /// <summary>The step's completion key; null (run it) when it cannot be told, say git failed.</summary>
+    private async Task<string?> CompletionKeyAsync(IWorktreeStep step, GroveConfig config, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await step.CompletionKeyAsync(Worktree, config, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GroveException ex)
+        {
+            Log.Write("grove", $"{step.Name}: could not tell whether its inputs changed ({ex.Message}); running it");
+            return null;
+        }
+    }
 
     /// <summary>The first line of a step's error and its fix: the whole output is in the log.</summary>
     private string Summary(GroveException ex)
@@ -555,7 +619,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         // the loop's never cross, so the last state announced is the runner's state.
         lock (_gate)
         {
-            var next = new AppStatus(state, reason, process) { Step = _step, StartedAt = process is null ? null : _startedAt, Database = _database };
+            var next = new AppStatus(state, reason, process) { Step = _step, StartedAt = process is null ? null : _startedAt, Database = _database, Warning = process is null ? null : _warning };
             if (next == Volatile.Read(ref _status))
             {
                 return;
