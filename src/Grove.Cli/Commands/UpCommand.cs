@@ -127,7 +127,7 @@ internal static class UpCommand
         var now = DateTimeOffset.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
         foreach (var w in current.Worktrees)
         {
-            var line = $"{w.Slug} {WorktreeStateNames.Of(w.State)} {w.Url} {w.GatewayUrl}{(w.StateReason is null ? string.Empty : $" ({w.StateReason})")}";
+            var line = $"{w.Slug} {WorktreeStateNames.Of(w.State)} {w.Url} {w.GatewayUrl}{(w.StateReason is null ? string.Empty : $" ({w.StateReason})")}{(w.Warning is null ? string.Empty : $" warning: {w.Warning}")}";
             if (!shown.TryGetValue(w.Path, out var before) || before != line)
             {
                 shown[w.Path] = line;
@@ -163,7 +163,7 @@ internal static class UpCommand
                     {
                         new Text(w.Slug + (w.IsPrimary ? " *" : string.Empty)),
                         new Text(w.Branch ?? "(detached)"),
-                        new Text(WorktreeStateNames.Of(w.State) + (w.StateReason is null ? string.Empty : $": {w.StateReason}"), StateStyle(w.State)),
+                        new Text(WorktreeStateNames.Of(w.State) + (w.StateReason is null ? string.Empty : $": {w.StateReason}") + (w.Warning is null ? string.Empty : $"\n! {w.Warning}"), StateStyle(w.State)),
                         new Text(w.Url),
                         new Text(w.GatewayUrl),
                         new Text(DatabaseOf(w)),
