@@ -113,4 +113,45 @@ public class InstallOnRestartTests
 
         Assert.Equal(3, Installs(outside));
     }
+
+    private static async Task<TestRepository> NpmRepositoryAsync()
+    {
+        var repo = AppRepository.Create();
+        File.WriteAllText(Path.Combine(repo.Primary, ".gitignore"), "node_modules/\n");
+        await NpmProject.WriteAsync(repo.Primary, NpmProject.Small);
+        repo.Git(repo.Primary, "add", ".");
+        repo.Git(repo.Primary, "commit", "-q", "-m", "npm project");
+        return repo;
+    }
+
+    [Fact]
+    public async Task Restart_InstalledFolderDeleted_InstallRunsAgain()
+    {
+        using var repo = await NpmRepositoryAsync();
+        await using var supervisor = For(repo, TestSupervision.Fast);
+        await supervisor.StartAsync(Within(Bounded.Process));
+        await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Running, Within(TimeSpan.FromMinutes(3)));
+
+        Directory.Delete(Path.Combine(repo.Primary, "node_modules"), recursive: true);
+        await RestartAndWaitAsync(supervisor, repo, WorktreeCommand.Restart);
+
+        Assert.True(Directory.Exists(Path.Combine(repo.Primary, "node_modules", "is-odd")), "node_modules was not installed again");
+    }
+
+    [Fact]
+    public async Task Start_LockfileChangedWhileStopped_InstallRunsAgain()
+    {
+        using var repo = await NpmRepositoryAsync();
+        await using var supervisor = For(repo, TestSupervision.Fast);
+        await supervisor.StartAsync(Within(Bounded.Process));
+        await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Running, Within(TimeSpan.FromMinutes(3)));
+        supervisor.Execute("main", WorktreeCommand.Stop);
+        await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Stopped, Within(TimeSpan.FromSeconds(30)));
+
+        await NpmProject.WriteAsync(repo.Primary, NpmProject.SmallPlusOne);
+        supervisor.Execute("main", WorktreeCommand.Start);
+        await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Running, Within(TimeSpan.FromMinutes(3)));
+
+        Assert.True(Directory.Exists(Path.Combine(repo.Primary, "node_modules", "is-even")), "the changed lockfile was not installed");
+    }
 }
