@@ -13,7 +13,7 @@ namespace Grove.Supervision;
 /// own process group, its health checks, restarts with backoff after crashes, and the commands
 /// restart, stop and start. Every change of state is reported through the callback.
 /// </summary>
-internal sealed class WorktreeRunner : IAsyncDisposable
+internal sealed partial class WorktreeRunner : IAsyncDisposable
 {
     private static readonly TimeSpan InputsCheckInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan StartingPoll = TimeSpan.FromMilliseconds(50);
@@ -334,121 +334,6 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         return outcome is RunOutcome.Stopping ? throw new OperationCanceledException(cancellationToken) : outcome;
     }
 
-    private async Task<RunOutcome> SuperviseAsync(ChildProcess child, GroveConfig config, string? configText, string inputs, CancellationToken cancellationToken)
-    {
-        var configSeen = configText;
-        var healthPath = config.App!.HealthPath;
-        var started = _time.GetUtcNow();
-        var inputsCheckedAt = started;
-        var healthyFrom = (DateTimeOffset?)null;
-        var failures = 0;
-        var health = new Uri($"{Worktree.Url}{healthPath}");
-        var healthDue = started;
-        while (true)
-        {
-            // While starting, health is asked every 50 ms; once running, every HealthInterval, and
-            // HealthRetryInterval after a failed check. Commands and the process exit wake it at once.
-            var untilHealth = healthDue - _time.GetUtcNow();
-            var interval = healthyFrom is null ? StartingPoll
-                : untilHealth < TimeSpan.Zero ? TimeSpan.Zero
-                : untilHealth < InputsCheckInterval ? untilHealth : InputsCheckInterval;
-            using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var waitCommand = _commands.Reader.WaitToReadAsync(tick.Token).AsTask();
-            var delay = Task.Delay(interval, _time, tick.Token);
-            var first = await Task.WhenAny(child.Exited, waitCommand, delay).ConfigureAwait(false);
-            await tick.CancelAsync().ConfigureAwait(false);
-            if (cancellationToken.IsCancellationRequested)
-            {
-                return new RunOutcome.Stopping();
-            }
-
-            if (first == child.Exited)
-            {
-                var code = await child.Exited.ConfigureAwait(false);
-                Log.Write("grove", string.Create(CultureInfo.InvariantCulture, $"the app exited with code {code}"));
-                var stable = healthyFrom is not null && _time.GetUtcNow() - healthyFrom >= _options.StableAfter;
-                return new RunOutcome.Crashed(code, stable);
-            }
-
-            if (_commands.Reader.TryRead(out var command))
-            {
-                if (command == WorktreeCommand.Start)
-                {
-                    Log.Write("grove", "start requested, but the app already runs");
-                    continue;
-                }
-
-                return new RunOutcome.Command(command);
-            }
-
-            if (_time.GetUtcNow() - inputsCheckedAt >= InputsCheckInterval)
-            {
-                inputsCheckedAt = _time.GetUtcNow();
-                if (ConfigChanged(configText, ref configSeen))
-                {
-                    Set(WorktreeState.Stopping, $"{GroveConfig.FileName} changed", child.Identity);
-                    return new RunOutcome.ConfigChanged();
-                }
-
-                if (await InputsAsync(config, cancellationToken).ConfigureAwait(false) != inputs)
-                {
-                    Set(WorktreeState.Stopping, "install inputs changed", child.Identity);
-                    return new RunOutcome.InputsChanged();
-                }
-            }
-
-            if (_time.GetUtcNow() < healthDue)
-            {
-                continue;
-            }
-
-            var healthy = await HealthProbe.IsHealthyAsync(_http, health, cancellationToken).ConfigureAwait(false);
-            healthDue = _time.GetUtcNow() + (healthyFrom is null && !healthy ? StartingPoll : healthy ? _options.HealthInterval : _options.HealthRetryInterval);
-            if (healthy)
-            {
-                failures = 0;
-                healthyFrom ??= _time.GetUtcNow();
-                var warning = ExposureWarning();
-                lock (_gate)
-                {
-                    _warning = warning;
-
-                    // A restart or stop posted meanwhile keeps its Stopping state.
-                    if ((Status.State != WorktreeState.Running || Status.Warning != warning) && !_commands.Reader.TryPeek(out _))
-                    {
-                        Set(WorktreeState.Running, null, child.Identity);
-                    }
-                }
-            }
-            else if (healthyFrom is not null && ++failures >= _options.UnhealthyAfter && Status.State == WorktreeState.Running)
-            {
-                Set(WorktreeState.Unhealthy, $"{failures} health checks of {healthPath} failed in a row", child.Identity);
-            }
-            else if (healthyFrom is null && _time.GetUtcNow() - started > _options.StartTimeout && Status.State == WorktreeState.Starting)
-            {
-                Set(WorktreeState.Unhealthy, $"no healthy answer from {healthPath} within {_options.StartTimeout.TotalSeconds:0} s of starting", child.Identity);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The warning for an app that listens beyond loopback (checked with each successful health
-    /// check: a read of the kernel's socket tables), logged when it appears; null when it is bound
-    /// to loopback only (or on a system where this cannot be seen).
-    /// </summary>
-    private string? ExposureWarning()
-    {
-        var exposed = ListeningAddresses.BeyondLoopback(Worktree.Port);
-        var warning = exposed.Count == 0 ? null
-            : $"listens on {string.Join(", ", exposed)}, reachable from the network: bind it to 127.0.0.1 (Grove sets HOST, HOSTNAME and ASPNETCORE_URLS to it; check app.env and the app's own settings)";
-        if (warning is not null && warning != _warning)
-        {
-            Log.Write("grove", $"warning: the app {warning}");
-        }
-
-        return warning;
-    }
-
     /// <summary>
     /// Whether the worktree's grove.json now holds another valid config than the one the app runs
     /// with (<paramref name="running"/>). A broken one is reported once in the log and the app
@@ -521,85 +406,6 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         }
 
         return $"{first}; see 'grove logs {Worktree.Slug}'; {ex.Fix ?? "fix it"}, then 'grove restart {Worktree.Slug}' (a changed lockfile is retried by itself)";
-    }
-
-    /// <summary>Waits for a command, or (when <paramref name="inputs"/> is known) for the step inputs to change: null then.</summary>
-    private async Task<WorktreeCommand?> WaitForCommandOrNewInputsAsync(string? inputs, CancellationToken cancellationToken)
-    {
-        if (inputs is null)
-        {
-            return await WaitForCommandOrNewConfigAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        GroveConfig config;
-        var configSeen = ConfigStamp();
-        while (true)
-        {
-            if (await WaitForCommandAsync(InputsCheckInterval, cancellationToken).ConfigureAwait(false) is { } command)
-            {
-                return command;
-            }
-
-            if (ConfigStamp() != configSeen)
-            {
-                return null; // grove.json changed (fixed, say): try again with it
-            }
-
-            try
-            {
-                config = GroveConfigLoader.LoadFromWorktree(Worktree.Path);
-            }
-            catch (ConfigException)
-            {
-                continue;
-            }
-
-            if (await InputsAsync(config, cancellationToken).ConfigureAwait(false) != inputs)
-            {
-                return null;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Waits for a command, or (null) for the worktree's grove.json to change: a worktree seen
-    /// before git finished writing its files, or a config fixed by hand, is tried again by itself.
-    /// </summary>
-    private async Task<WorktreeCommand?> WaitForCommandOrNewConfigAsync(CancellationToken cancellationToken)
-    {
-        var seen = ConfigStamp();
-        while (true)
-        {
-            if (await WaitForCommandAsync(InputsCheckInterval, cancellationToken).ConfigureAwait(false) is { } command)
-            {
-                return command;
-            }
-
-            if (ConfigStamp() != seen)
-            {
-                return null;
-            }
-        }
-    }
-
-    private (bool Exists, DateTime Written, long Length) ConfigStamp()
-    {
-        var file = new FileInfo(Path.Combine(Worktree.Path, GroveConfig.FileName));
-        return file.Exists ? (true, file.LastWriteTimeUtc, file.Length) : (false, default, 0);
-    }
-
-    private async Task<WorktreeCommand?> WaitForCommandAsync(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(delay);
-        try
-        {
-            return await _commands.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return null;
-        }
     }
 
     /// <summary>Notes a command taken from the queue; returns whether the app should run.</summary>
