@@ -28,4 +28,12 @@ foreach (var command in AppCommands.Create())
 // Ctrl+C is handled where it matters ('grove up' stops every app before it exits, however long
 // that takes); elsewhere it ends the process as usual.
 var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
-return await root.Parse(args).InvokeAsync(invocation).ConfigureAwait(false);
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0 && args.Length > 0)
+{
+    // An unknown command or option: Grove's error with its fix, not the whole help (bare 'grove' shows the help).
+    await Console.Error.WriteLineAsync(UsageErrors.Describe(parse)).ConfigureAwait(false);
+    return CommandAction.Failed;
+}
+
+return await parse.InvokeAsync(invocation).ConfigureAwait(false);

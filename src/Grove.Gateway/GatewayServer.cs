@@ -92,9 +92,10 @@ public sealed class GatewayServer : IAsyncDisposable
             await follower.DisposeAsync().ConfigureAwait(false);
             forwarder.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
+            var holder = Grove.Ports.PortHolder.Describe(options.Port);
             throw new GroveException(
-                $"the gateway cannot listen on port {options.Port}: {ex.Message}",
-                "stop the program that holds that port, or set gateway.port in grove.json to a free port", ex);
+                $"the gateway cannot listen on port {options.Port}: {ex.Message}{(holder is null ? string.Empty : $" ({holder} listens on it)")}",
+                $"stop {holder ?? "the program that holds that port"}, or choose another port: 'grove up --port <port>' (the AppHost: WithGatewayPort), or gateway.port in grove.json", ex);
         }
 
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses

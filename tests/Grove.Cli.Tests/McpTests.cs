@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -48,6 +50,15 @@ public class McpTests
 
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await http.SendAsync(fromPage, TestContext.Current.CancellationToken)).StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await http.SendAsync(rebound, TestContext.Current.CancellationToken)).StatusCode);
+
+        // Stateless: no stream to open, no session to end. The transport's answer for that is 405, not 404.
+        foreach (var method in new[] { HttpMethod.Get, HttpMethod.Delete })
+        {
+            using var request = new HttpRequestMessage(method, endpoint) { Headers = { { "Accept", "text/event-stream" } } };
+            using var answer = await http.SendAsync(request, TestContext.Current.CancellationToken);
+            Assert.Equal(System.Net.HttpStatusCode.MethodNotAllowed, answer.StatusCode);
+            Assert.Equal(["POST"], answer.Content.Headers.Allow);
+        }
         UpCommandTests.Signals(up.Identity.Pid);
         await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
     }
@@ -131,10 +142,29 @@ public class McpTests
         Assert.True(unknown.IsError);
         Assert.Equal("no worktree is called 'no-such-tree'", Json(unknown)["error"]!.GetValue<string>());
         Assert.Contains("known slugs: main", Json(unknown)["fix"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.False(Json(unknown).AsObject().ContainsKey("lastLogLines"), Text(unknown)); // only where they apply
+
+        var wrongName = await CallAsync(client, "wait_healthy", new() { ["name"] = "main" });
+        Assert.True(wrongName.IsError);
+        Assert.Equal("wait_healthy has no argument 'name'", Json(wrongName)["error"]!.GetValue<string>());
+        Assert.Equal("wait_healthy takes: worktree (string, required), timeoutSeconds (number)", Json(wrongName)["fix"]!.GetValue<string>());
+        var missing = await CallAsync(client, "remove_worktree", []);
+        Assert.Equal("remove_worktree needs the argument 'worktree'", Json(missing)["error"]!.GetValue<string>());
+        var wrongType = await CallAsync(client, "get_logs", new() { ["worktree"] = "main", ["tail"] = "5" });
+        Assert.Equal("get_logs: 'tail' must be integer, not the string \"5\"", Json(wrongType)["error"]!.GetValue<string>());
+        var noSuchTool = await Assert.ThrowsAsync<McpProtocolException>(() => CallAsync(client, "no_such_tool", []));
+        Assert.Equal("Request failed (remote): Unknown tool: 'no_such_tool'", noSuchTool.Message); // over stdio too: the gateway did answer
+
+        var misspelt = Stopwatch.StartNew();
+        var neverMade = await CallAsync(client, "wait_healthy", new() { ["worktree"] = "no-such-tree", ["timeoutSeconds"] = 600 });
+        Assert.True(neverMade.IsError);
+        Assert.Equal("no worktree is called 'no-such-tree'", Json(neverMade)["error"]!.GetValue<string>());
+        Assert.InRange(misspelt.Elapsed, TimeSpan.FromSeconds(9), TimeSpan.FromSeconds(60)); // not the whole timeout
 
         var created = Ok(await CallAsync(client, "create_worktree", new() { ["branch"] = "feature/mcp" }));
         Assert.Equal("done", created["outcome"]!.GetValue<string>());
         Assert.Equal("feature-mcp", created["worktree"]!["slug"]!.GetValue<string>());
+        Assert.NotEqual("stopped", created["worktree"]!["state"]!.GetValue<string>()); // on its way up: wait_healthy follows it
         var folder = created["worktree"]!["path"]!.GetValue<string>();
         Assert.True(Directory.Exists(folder));
 
@@ -177,6 +207,9 @@ public class McpTests
         var refused = await CallAsync(client, "remove_worktree", new() { ["worktree"] = "feature-mcp" });
         Assert.True(refused.IsError);
         Assert.Contains("uncommitted or untracked changes: notes.txt", Json(refused)["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(
+            "commit or stash them first (remove_worktree never discards work: a person can, with 'grove rm --force')",
+            Json(refused)["fix"]!.GetValue<string>()); // the tool has no force argument to offer
         Assert.True(File.Exists(Path.Combine(folder, "notes.txt")));
 
         File.Delete(Path.Combine(folder, "notes.txt"));
@@ -191,6 +224,14 @@ public class McpTests
         Assert.Equal("failed", why["state"]!.GetValue<string>());
         Assert.Contains("no-such-program-for-grove", why["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.NotEmpty(why["lastLogLines"]!.AsArray());
+
+        var restartedBroken = await CallAsync(client, "restart_app", new() { ["worktree"] = "feature-broken" });
+        Assert.True(restartedBroken.IsError);
+        var stillBroken = Json(restartedBroken);
+        Assert.Equal("failed", stillBroken["state"]!.GetValue<string>());
+        Assert.Contains(stillBroken["lastLogLines"]!.AsArray(), l => l!.GetValue<string>().Contains("no-such-program-for-grove", StringComparison.Ordinal));
+        Assert.Contains("get_logs", stillBroken["fix"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain("grove logs", stillBroken["fix"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     /// <summary>The test app with a SQLite database (a table with one row in the template), and a worktree whose app cannot start.</summary>

@@ -111,7 +111,46 @@ public class UpCommandTests
         Assert.Equal(1, result.ExitCode);
         Assert.Contains($"cannot listen on port {gatewayPort}", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("gateway.port", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"(process {Environment.ProcessId}) listens on it", result.StandardError, StringComparison.Ordinal); // the test holds the port
+        Assert.Contains("grove up --port <port>", result.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain(repo.Runs().ReadAll(), r => r.Process is not null && r.Process.IsAlive());
+        Assert.DoesNotContain(repo.Runs().ReadAll(), r => r.State is WorktreeState.Installing or WorktreeState.Starting or WorktreeState.Running); // no install or build began
+    }
+
+    [Fact]
+    public async Task Up_PortOption_ServesTheGatewayThereInsteadOfGroveJsons()
+    {
+        using var repo = AppRepository.Create();
+        var configured = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(repo.Primary, "grove.json"))).RootElement.GetProperty("gateway").GetProperty("port").GetInt32();
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, configured);
+        squatter.Start();
+        var port = FreePort.Next();
+        var output = new List<string>();
+
+        await using var up = ChildProcess.Start(new ProcessSpec("dotnet", [Path.Combine(AppContext.BaseDirectory, "grove.dll"), "up", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], repo.Primary), (_, line) =>
+        {
+            lock (output)
+            {
+                output.Add(line);
+            }
+        });
+        using var http = new HttpClient();
+        string? landing = null;
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); landing is null && DateTime.UtcNow < deadline; await Task.Delay(200, TestContext.Current.CancellationToken))
+        {
+            try
+            {
+                landing = await http.GetStringAsync(new Uri($"http://localhost:{port}/"), TestContext.Current.CancellationToken);
+            }
+            catch (HttpRequestException)
+            {
+            }
+        }
+
+        Signals(up.Identity.Pid);
+        await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+
+        Assert.True(landing is not null, $"no gateway on --port {port}: {string.Join('\n', output)}");
     }
 
     [Fact]

@@ -18,8 +18,7 @@ internal static class LogsCommand
         {
             var snapshot = await context.SnapshotAsync(cancellationToken).ConfigureAwait(false);
             var worktree = context.Resolve(snapshot, parse.GetValue(target));
-            var path = LogFiles.PathFor(context.Catalog.Store, worktree);
-            if (!File.Exists(path))
+            if (LogFiles.ExistingFor(context.Catalog.Store, worktree) is not { } path)
             {
                 throw new GroveException($"{worktree.Slug} has no log yet: 'grove up' has not run its app", "start 'grove up'; the log begins with its first run");
             }

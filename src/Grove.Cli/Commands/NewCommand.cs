@@ -39,7 +39,8 @@ internal static class NewCommand
                 ReuseDatabase = parse.GetValue(keepDb),
                 StartDirectory = context.StartDirectory,
             };
-            var result = (await host.CreateWorktreeAsync(request, StderrProgress.Instance, cancellationToken).ConfigureAwait(false)).ThrowIfNotDone();
+            using var progress = new ElapsedProgress(Console.Error);
+            var result = (await host.CreateWorktreeAsync(request, progress, cancellationToken).ConfigureAwait(false)).ThrowIfNotDone();
             var created = result.Worktree!;
             if (parse.GetValue(json))
             {
@@ -65,9 +66,12 @@ internal static class NewCommand
 
             if (request.DatabaseFrom is null)
             {
-                await host.RefillSparesAsync(StderrProgress.Instance, cancellationToken).ConfigureAwait(false);
+                await host.RefillSparesAsync(progress, cancellationToken).ConfigureAwait(false);
             }
 
+            await Console.Error.WriteLineAsync(context.Runs.LiveSupervisor() is { } front
+                ? $"grove: done in {progress.Elapsed}; the running '{front.FrontEnd}' now installs, branches and starts its app: 'grove wait {created.Slug}' follows that until it is healthy"
+                : $"grove: done in {progress.Elapsed}; no 'grove up' runs, so its app is not started: run 'grove up', then 'grove wait {created.Slug}' follows its start until it is healthy").ConfigureAwait(false);
             return 0;
         });
         return command;

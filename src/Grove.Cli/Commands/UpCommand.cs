@@ -13,7 +13,6 @@ using Grove.Cli.Output;
 using Grove.Supervision;
 using Grove.Worktrees;
 using Spectre.Console;
-using Spectre.Console.Rendering;
 
 namespace Grove.Cli.Commands;
 
@@ -26,7 +25,8 @@ internal static class UpCommand
 {
     public static Command Create()
     {
-        var command = new Command("up", "Run every worktree's app, each on its own port, and keep them running");
+        var port = new Option<int>("--port") { Description = "The gateway's port for this run (default: gateway.port in grove.json, else 8080)" };
+        var command = new Command("up", "Run every worktree's app, each on its own port, and keep them running") { port };
         CommandAction.Set(command, async (parse, context, cancellationToken) =>
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -56,8 +56,14 @@ internal static class UpCommand
                 host.ThrowIfAnotherRuns(); // before the gateway tries the port the running one holds
                 var config = await host.RepositoryConfigAsync(stop.Token).ConfigureAwait(false);
 
-                // The gateway first: a taken gateway port fails before any app starts.
-                await using var gateway = await GatewayServer.StartAsync(host, new GatewayOptions { Port = config.GatewayPort, ExtraHostNames = config.GatewayHosts, LoggerFactory = loggers }, stop.Token).ConfigureAwait(false);
+                var gatewayPort = parse.GetResult(port) is null ? config.GatewayPort : parse.GetValue(port);
+                if (gatewayPort is < 1 or > 65535)
+                {
+                    throw new GroveException($"--port {gatewayPort} is not a TCP port", "pass a port from 1 to 65535 (1024 and above need no privileges)");
+                }
+
+                // The gateway first: a taken gateway port fails at once, before any install, build or app start.
+                await using var gateway = await GatewayServer.StartAsync(host, new GatewayOptions { Port = gatewayPort, ExtraHostNames = config.GatewayHosts, LoggerFactory = loggers }, stop.Token).ConfigureAwait(false);
                 var first = await host.StartAsync(gateway.Port, stop.Token).ConfigureAwait(false);
                 Console.Error.WriteLine($"grove up: {first.Worktrees.Length} worktree(s); all of them at {gateway.Url}; Ctrl+C stops every app and exits");
                 if (host.OrphansStopped.Count > 0)
@@ -82,7 +88,7 @@ internal static class UpCommand
                 }
                 else
                 {
-                    await ShowTableAsync(host, stop.Token).ConfigureAwait(false);
+                    await ShowTableAsync(host, gateway.Url.ToString(), stop.Token).ConfigureAwait(false);
                 }
 
                 Console.Error.WriteLine("grove up: stopping every app…");
@@ -143,33 +149,14 @@ internal static class UpCommand
         }
     }
 
-    /// <summary>For people: a table redrawn in place on every change.</summary>
-    private static async Task ShowTableAsync(GroveHost host, CancellationToken cancellationToken)
+    /// <summary>For people: a table (<see cref="UpTable"/>, at the terminal's current width) redrawn in place four times a second, so step times advance.</summary>
+    private static async Task ShowTableAsync(GroveHost host, string gatewayUrl, CancellationToken cancellationToken)
     {
-        static string DatabaseOf(WorktreeSnapshot w) => w.Database is { } database ? $"{database.Provider} {database.Name}" : "—";
-
-        var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("Worktree", "Branch", "State", "URL", "Gateway URL", "Database");
-        await AnsiConsole.Live(table).AutoClear(false).StartAsync(async live =>
+        await AnsiConsole.Live(UpTable.Build(host.Current, gatewayUrl, DateTimeOffset.UtcNow, AnsiConsole.Profile.Width)).AutoClear(false).StartAsync(async live =>
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                table.Rows.Clear();
-                var current = host.Current;
-                table.Caption = current?.ConfigError is { } error ? new TableTitle(Markup.Escape($"grove.json: {error}"), new Style(Color.Red)) : null;
-                foreach (var w in current?.Worktrees ?? [])
-                {
-                    table.AddRow(new IRenderable[]
-                    {
-                        new Text(w.Slug + (w.IsPrimary ? " *" : string.Empty)),
-                        new Text(w.Branch ?? "(detached)"),
-                        new Text(WorktreeStateNames.Of(w.State) + (w.StateReason is null ? string.Empty : $": {w.StateReason}") + (w.Warning is null ? string.Empty : $"\n! {w.Warning}"), StateStyle(w.State)),
-                        new Text(w.Url),
-                        new Text(w.GatewayUrl),
-                        new Text(DatabaseOf(w)),
-                    });
-                }
-
+                live.UpdateTarget(UpTable.Build(host.Current, gatewayUrl, DateTimeOffset.UtcNow, AnsiConsole.Profile.Width));
                 live.Refresh();
                 try
                 {
@@ -182,13 +169,4 @@ internal static class UpCommand
             }
         }).ConfigureAwait(false);
     }
-
-    private static Style StateStyle(WorktreeState state) => state switch
-    {
-        WorktreeState.Running => new Style(Color.Green),
-        WorktreeState.Failed or WorktreeState.Unhealthy => new Style(Color.Red),
-        WorktreeState.Exited => new Style(Color.Yellow),
-        WorktreeState.Stopped => new Style(Color.Grey),
-        _ => new Style(Color.Blue),
-    };
 }

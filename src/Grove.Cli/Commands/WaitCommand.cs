@@ -29,6 +29,7 @@ internal static class WaitCommand
             }
 
             var deadline = DateTimeOffset.UtcNow.AddSeconds(seconds);
+            var shown = new WaitProgress(Console.Error);
             WorktreeSnapshot worktree;
             bool supervised;
             while (true)
@@ -40,6 +41,11 @@ internal static class WaitCommand
                 {
                     Console.Out.WriteLine(worktree.Url);
                     return 0;
+                }
+
+                if (supervised && !worktree.IsSettled)
+                {
+                    shown.Show(worktree, DateTimeOffset.UtcNow);
                 }
 
                 if ((supervised && worktree.IsSettled) || DateTimeOffset.UtcNow >= deadline)
@@ -59,8 +65,7 @@ internal static class WaitCommand
             await error.WriteLineAsync(supervised
                 ? $"  fix: see the log below ('grove logs {worktree.Slug}' for all of it), then '{(worktree.State == WorktreeState.Stopped ? "grove start" : "grove restart")} {worktree.Slug}'"
                 : "  fix: start it with 'grove up' (in another terminal or in the background)").ConfigureAwait(false);
-            var log = LogFiles.PathFor(context.Catalog.Store, worktree);
-            if (File.Exists(log))
+            if (LogFiles.ExistingFor(context.Catalog.Store, worktree) is { } log)
             {
                 foreach (var line in WorktreeLog.ReadLastLines(log, LogLinesShown))
                 {

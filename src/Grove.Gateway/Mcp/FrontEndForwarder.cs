@@ -30,6 +30,14 @@ internal sealed class FrontEndForwarder(Func<int?> gatewayPort) : IAsyncDisposab
             var client = await ConnectAsync(port, cancellationToken).ConfigureAwait(false);
             return await client.CallToolAsync(call, cancellationToken).ConfigureAwait(false);
         }
+        catch (McpProtocolException ex)
+        {
+            // The gateway answered, with a protocol error (an unknown tool): the agent gets it as
+            // over HTTP, without the client's "Request failed (remote): " before it (the agent's
+            // own client adds that again).
+            const string Remote = "Request failed (remote): ";
+            throw new McpProtocolException(ex.Message.StartsWith(Remote, StringComparison.Ordinal) ? ex.Message[Remote.Length..] : ex.Message, ex.ErrorCode);
+        }
         catch (Exception ex) when (ex is HttpRequestException or IOException or McpException or TimeoutException)
         {
             await ForgetAsync().ConfigureAwait(false); // the next call connects afresh

@@ -1,5 +1,6 @@
 using Grove.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,10 +20,28 @@ internal static class GatewayMcp
         services.AddSingleton(host);
         services.AddMcpServer(options => options.ServerInfo = ServerInfo)
             .WithHttpTransport(http => http.Stateless = true)
-            .WithTools<GroveTools>();
+            .WithTools<GroveTools>()
+            .WithRequestFilters(filters => filters.AddCallToolFilter(next => (request, cancellationToken) =>
+                request.Server.ServerOptions.ToolCollection?.TryGetPrimitive(request.Params!.Name, out var tool) == true
+                && ArgumentCheck.Check(tool.ProtocolTool, request.Params.Arguments) is { } wrong
+                    ? ValueTask.FromResult(wrong)
+                    : next(request, cancellationToken))); // grove mcp forwards here, so both transports check
     }
 
-    public static void MapGroveMcp(this IEndpointRouteBuilder routes) => routes.MapMcp(Path);
+    /// <summary>
+    /// The endpoint: POST carries every call. Stateless, it has no stream to open with GET and no
+    /// session to end with DELETE, so those get 405 with <c>Allow: POST</c>, as the Streamable HTTP
+    /// transport asks (a client then goes on without them), not the agent API's 404.
+    /// </summary>
+    public static void MapGroveMcp(this IEndpointRouteBuilder routes)
+    {
+        routes.MapMcp(Path);
+        routes.MapMethods(Path, [HttpMethods.Get, HttpMethods.Delete], (HttpContext context) =>
+        {
+            context.Response.Headers.Allow = HttpMethods.Post;
+            return Results.StatusCode(StatusCodes.Status405MethodNotAllowed);
+        });
+    }
 
     /// <summary>How Grove's MCP server introduces itself (over HTTP and over stdio).</summary>
     public static ModelContextProtocol.Protocol.Implementation ServerInfo => new()

@@ -18,6 +18,9 @@ namespace Grove.Gateway.Mcp;
 internal sealed class GroveTools(IGroveHost host)
 {
     private const int WaitLogLines = 20;
+
+    /// <summary>How long a name no worktree has yet is waited for (a worktree just made appears within about a second).</summary>
+    private static readonly TimeSpan AppearWithin = TimeSpan.FromSeconds(10);
     private const string WorktreeParameter = "The worktree: its slug (e.g. feature-login), branch (feature/login) or folder path.";
 
     [McpServerTool(Name = "list_worktrees", ReadOnly = true, Idempotent = true, OpenWorld = false)]
@@ -60,7 +63,10 @@ internal sealed class GroveTools(IGroveHost host)
         limit.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
         try
         {
-            await host.WaitForAsync(s => s.TryFind(worktree) is { IsSettled: true }, limit.Token).ConfigureAwait(false);
+            if (await AppearsAsync(worktree, limit.Token).ConfigureAwait(false))
+            {
+                await host.WaitForAsync(s => s.TryFind(worktree) is { IsSettled: true }, limit.Token).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -82,9 +88,31 @@ internal sealed class GroveTools(IGroveHost host)
                 $"read the log lines below (get_logs for more), fix the cause, then call {(found.State == WorktreeState.Stopped ? "restart_app" : "restart_app (or reinstall, reset_database)")} and wait_healthy again",
                 state,
                 found.StateReason,
-                [.. host.ReadLog(found.Slug, WaitLogLines).Select(l => l.ToString())]));
+                LastLogLines(found)));
         });
     }
+
+    /// <summary>
+    /// Whether the worktree is known, or becomes known within <see cref="AppearWithin"/> (one made
+    /// a moment ago, by create_worktree or <c>grove new</c>, shows once the host has seen it): a
+    /// misspelt name is answered then, not after the whole timeout.
+    /// </summary>
+    private async Task<bool> AppearsAsync(string worktree, CancellationToken cancellationToken)
+    {
+        using var appear = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        appear.CancelAfter(AppearWithin);
+        try
+        {
+            await host.WaitForAsync(s => s.TryFind(worktree) is not null, appear.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private List<string> LastLogLines(WorktreeSnapshot worktree) => [.. host.ReadLog(worktree.Slug, WaitLogLines).Select(l => l.ToString())];
 
     [McpServerTool(Name = "get_logs", ReadOnly = true, Idempotent = true, OpenWorld = false)]
     [Description("Reads a worktree's log (its app's stdout and stderr, its install output, and Grove's own lines about it), oldest first: the last `tail` lines, or every kept line since a time.")]
@@ -151,7 +179,31 @@ internal sealed class GroveTools(IGroveHost host)
         }
 
         var request = issue is { } number ? CreateWorktreeRequest.ForIssue(number) : new CreateWorktreeRequest(branch!);
-        return CommandAsync(() => host.CreateWorktreeAsync(request with { From = from, DatabaseFrom = databaseFrom }, progress: null, cancellationToken));
+        return CommandAsync(async () =>
+        {
+            var created = await host.CreateWorktreeAsync(request with { From = from, DatabaseFrom = databaseFrom }, progress: null, cancellationToken).ConfigureAwait(false);
+            return created is { Succeeded: true, Worktree: { } made } ? created with { Worktree = await AsTheHostSeesAsync(made, cancellationToken).ConfigureAwait(false) } : created;
+        });
+    }
+
+    /// <summary>
+    /// A worktree just made, as the host that runs the apps has it once it has seen it (its app
+    /// pending or on its way up, not the <c>stopped</c> of a worktree no one runs yet), so the answer's
+    /// state is what wait_healthy will follow; as made when the host has not seen it in time.
+    /// </summary>
+    private async Task<WorktreeSnapshot> AsTheHostSeesAsync(WorktreeSnapshot made, CancellationToken cancellationToken)
+    {
+        using var appear = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        appear.CancelAfter(AppearWithin);
+        try
+        {
+            var seen = await host.WaitForAsync(s => s.TryFind(made.Path) is { } w && (w.State != WorktreeState.Stopped || w.StateReason is not null), appear.Token).ConfigureAwait(false);
+            return seen.TryFind(made.Path) is { } found ? found with { Issue = found.Issue ?? made.Issue, Database = found.Database ?? made.Database } : made;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return made;
+        }
     }
 
     [McpServerTool(Name = "remove_worktree", Destructive = true, OpenWorld = false)]
@@ -195,23 +247,36 @@ internal sealed class GroveTools(IGroveHost host)
         }
         catch (GroveException ex)
         {
-            return ToolJson.Error(ex.Message, ex.Fix);
+            return ToolJson.Error(AgentAdvice.ForTools(ex.Message)!, AgentAdvice.ForTools(ex.Fix));
         }
     }
 
-    private static async Task<CallToolResult> CommandAsync(Func<Task<CommandResult>> command)
+    /// <summary>
+    /// Runs a command; a refusal or failure is a tool error in the tools' terms, and when the app
+    /// it acted on did not come up (failed, unhealthy…) it carries the app's state, reason and last
+    /// log lines, as wait_healthy's does.
+    /// </summary>
+    private async Task<CallToolResult> CommandAsync(Func<Task<CommandResult>> command)
     {
         try
         {
             var result = await command().ConfigureAwait(false);
-            var worktree = result.Worktree is null ? null : WorktreeJson.From(result.Worktree);
-            return result.Succeeded
-                ? ToolJson.Ok(new CommandAnswer("done", result.Message, worktree), ToolJson.Readable.CommandAnswer)
-                : ToolJson.Error(new ToolError(result.Message, result.Fix, result.Worktree is { } w ? WorktreeStateNames.Of(w.State) : null, result.Worktree?.StateReason));
+            if (result.Succeeded)
+            {
+                return ToolJson.Ok(new CommandAnswer("done", result.Message, result.Worktree is null ? null : WorktreeJson.From(result.Worktree)), ToolJson.Readable.CommandAnswer);
+            }
+
+            var app = result is { Outcome: CommandOutcome.Failed, Worktree: { State: not WorktreeState.Running } w } ? w : null;
+            return ToolJson.Error(new ToolError(
+                AgentAdvice.ForTools(result.Message)!,
+                AgentAdvice.ForTools(result.Fix),
+                result.Worktree is { } acted ? WorktreeStateNames.Of(acted.State) : null,
+                result.Worktree?.StateReason,
+                app is null ? null : LastLogLines(app)));
         }
         catch (GroveException ex)
         {
-            return ToolJson.Error(ex.Message, ex.Fix);
+            return ToolJson.Error(AgentAdvice.ForTools(ex.Message)!, AgentAdvice.ForTools(ex.Fix));
         }
     }
 }

@@ -18,10 +18,15 @@ internal sealed record LogAnswer(string Worktree, IReadOnlyList<LogLineJson> Lin
 internal sealed record LogLineJson(DateTimeOffset Time, string Source, string Text);
 
 /// <summary>
-/// A tool's error: what went wrong, what to do about it, and (for <c>wait_healthy</c>) the
-/// worktree's state, reason and last log lines.
+/// A tool's error: what went wrong, what to do about it, and (when an app did not come up) the
+/// worktree's state, reason and last log lines; those three only where they apply.
 /// </summary>
-internal sealed record ToolError(string Error, string? Fix, string? State = null, string? Reason = null, IReadOnlyList<string>? LastLogLines = null);
+internal sealed record ToolError(
+    string Error,
+    string? Fix,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? State = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? LastLogLines = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(WorktreeJson))]

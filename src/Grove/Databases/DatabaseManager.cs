@@ -83,7 +83,7 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(worktree);
         ArgumentNullException.ThrowIfNull(config);
-        return await LockedAsync(progress, async () =>
+        return await LockedAsync(config, progress, async () =>
         {
             if (config.Provider == DatabaseProvider.Sqlite)
             {
@@ -126,7 +126,7 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
             throw new ArgumentException("only a branch is ever dropped as an orphan", nameof(orphan));
         }
 
-        return await LockedAsync(progress, async () =>
+        return await LockedAsync(config, progress, async () =>
         {
             if (config.Provider == DatabaseProvider.Sqlite)
             {
@@ -145,7 +145,7 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(config);
         var seed = await SeedAsync(config, null, progress, cancellationToken).ConfigureAwait(false);
-        await LockedAsync(progress, async () =>
+        await LockedAsync(config, progress, async () =>
         {
             if (config.Provider == DatabaseProvider.Sqlite)
             {
@@ -227,7 +227,7 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
             return false;
         }
 
-        return await LockedAsync(progress, async () =>
+        return await LockedAsync(config, progress, async () =>
         {
             if (config.Provider == DatabaseProvider.Sqlite)
             {
@@ -264,7 +264,7 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(worktree);
         ArgumentNullException.ThrowIfNull(config);
         var seed = await SeedAsync(config, worktree, progress, cancellationToken).ConfigureAwait(false);
-        return await LockedAsync(progress, () => config.Provider == DatabaseProvider.Sqlite
+        return await LockedAsync(config, progress, () => config.Provider == DatabaseProvider.Sqlite
             ? BranchSqliteAsync(worktree, config, seed, progress, mode, source, cancellationToken)
             : BranchPostgresAsync(worktree, config, seed, progress, mode, source, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
@@ -382,8 +382,17 @@ internal sealed partial class DatabaseManager : IAsyncDisposable
 
     private SqliteBrancher Sqlite(DatabaseConfig config) => new(_state.Folder, config.Name, _ownership, _time);
 
-    private async Task<T> LockedAsync<T>(IProgress<string>? progress, Func<Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> holding the repository's database lock (this process's gate,
+    /// then the lock file). A fresh process warms up for PostgreSQL first, outside the lock.
+    /// </summary>
+    private async Task<T> LockedAsync<T>(DatabaseConfig config, IProgress<string>? progress, Func<Task<T>> work, CancellationToken cancellationToken)
     {
+        if (config.Provider == DatabaseProvider.Postgres)
+        {
+            await _postgres.WarmUpAsync(config, cancellationToken).ConfigureAwait(false);
+        }
+
         await _gate.WaitAsync(LockLimit, cancellationToken).ConfigureAwait(false);
         try
         {

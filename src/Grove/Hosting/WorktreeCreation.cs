@@ -60,6 +60,11 @@ internal sealed class WorktreeCreation(GroveHost host)
         try
         {
             var startDirectory = request.StartDirectory ?? host.Location.CurrentWorktree ?? host.Location.CommonGitDirectory;
+            if (resumed is null)
+            {
+                progress?.Report($"adding a worktree for {request.Branch} (git worktree add)");
+            }
+
             created = resumed ?? await creator.CreateAsync(request.Branch, request.From, request.Path, startDirectory, cancellationToken).ConfigureAwait(false);
         }
         catch (GroveException ex)

@@ -17,11 +17,23 @@ internal sealed class LogHub(StateStore store, TimeProvider time)
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Feed> _feeds = new(StringComparer.Ordinal);
 
-    /// <summary>Opens a worktree's log for writing; its lines reach this hub's readers.</summary>
-    public WorktreeLog Open(string slug)
+    /// <summary>
+    /// Opens the log of the worktree at <paramref name="worktreePath"/> for writing; its lines reach
+    /// this hub's readers. A log the slug's earlier owner (another worktree folder, since removed)
+    /// left is deleted first: the new worktree begins with an empty log.
+    /// </summary>
+    public WorktreeLog Open(string slug, string worktreePath)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(worktreePath);
         lock (_gate)
         {
+            if (LogFiles.BelongsToAnother(store, slug, worktreePath))
+            {
+                _feeds.Remove(slug);
+                LogFiles.Delete(store, slug);
+            }
+
+            LogFiles.RecordOwner(store, slug, worktreePath);
             _ = FeedOf(slug); // its history read from the file before this writer adds to both
         }
 
@@ -90,12 +102,7 @@ internal sealed class LogHub(StateStore store, TimeProvider time)
         lock (_gate)
         {
             _feeds.Remove(slug);
-            var path = LogFiles.PathFor(store, slug);
-            if (Directory.Exists(Path.GetDirectoryName(path)))
-            {
-                File.Delete(path); // no error when absent
-                File.Delete(path + ".1");
-            }
+            LogFiles.Delete(store, slug);
         }
     }
 

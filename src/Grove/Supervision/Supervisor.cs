@@ -181,7 +181,7 @@ internal sealed class Supervisor : IAsyncDisposable
         if (run.Process is not null && await ChildProcess.StopOrphanAsync(run.Process, _options.StopGrace, cancellationToken).ConfigureAwait(false))
         {
             SupervisorLog.OrphanStopped(_logger, run.Process.Pid, run.Slug);
-            using var log = _logs.Open(run.Slug);
+            using var log = _logs.Open(run.Slug, run.Path);
             log.Write("grove", $"stopped process {run.Process.Pid}, left running by an earlier grove that did not stop cleanly");
             return true;
         }
@@ -267,7 +267,7 @@ internal sealed class Supervisor : IAsyncDisposable
             {
                 foreach (var worktree in wanted.Values.Where(w => !_runners.ContainsKey(w.Path)))
                 {
-                    var log = _logs.Open(worktree.Slug);
+                    var log = _logs.Open(worktree.Slug, worktree.Path);
                     var runner = new WorktreeRunner(worktree, log, _options, _steps, _time, _http, OnRunnerChanged, PrimaryPath);
                     _runners[worktree.Path] = runner;
                     added.Add(runner);

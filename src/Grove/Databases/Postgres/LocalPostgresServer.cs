@@ -97,6 +97,27 @@ internal sealed class LocalPostgresServer
         return (PostgresServer.Local(port, PasswordFile.ReadOrCreate(PasswordPath), CertificatePath), true);
     }
 
+    /// <summary>
+    /// What a fresh grove process pays before its first change, done without the database lock:
+    /// finding the server's programs and, when the server runs, one connection (the first loads
+    /// and compiles Npgsql's code). Parallel grove commands then overlap that work instead of
+    /// queueing behind it. Changes nothing; a problem is left for the change itself to report.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ProgramsAsync(cancellationToken).ConfigureAwait(false);
+            if (ReadRunningPort() is { } port && _ownership.ServerPort(PostgresServer.LocalKey) is not null)
+            {
+                await RespondsAsync(port, Describe(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (GroveException)
+        {
+        }
+    }
+
     /// <summary>Stops the server cleanly (fast shutdown: sessions end, committed data is kept).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -16,6 +16,7 @@ internal sealed class PostgresServerUse(LocalPostgresServer local, string stateF
     private static readonly TimeSpan LockLimit = TimeSpan.FromMinutes(30);
     private FileLock? _users;
     private bool _started;
+    private volatile bool _warm;
     private volatile DatabaseServerInfo? _localInUse;
 
     /// <summary>Grove's own server once this has used it (it runs then); null before.</summary>
@@ -56,6 +57,32 @@ internal sealed class PostgresServerUse(LocalPostgresServer local, string stateF
             $"127.0.0.1:{new Npgsql.NpgsqlConnectionStringBuilder(running.Base).Port.ToString(CultureInfo.InvariantCulture)}",
             local.DataFolder);
         return running;
+    }
+
+    /// <summary>Warms this process up for its first change of <paramref name="config"/>'s server, outside the database lock (see <see cref="LocalPostgresServer.WarmUpAsync"/>); once per instance.</summary>
+    public async Task WarmUpAsync(DatabaseConfig config, CancellationToken cancellationToken)
+    {
+        if (_warm)
+        {
+            return;
+        }
+
+        _warm = true;
+        if (Given(config) is not { } given)
+        {
+            await local.WarmUpAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(PostgresServer.Given(given).Admin());
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or ArgumentException or InvalidOperationException)
+        {
+            // Reported, with its fix, by the change that needs the server.
+        }
     }
 
     public async ValueTask DisposeAsync()

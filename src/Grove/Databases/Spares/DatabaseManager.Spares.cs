@@ -25,7 +25,7 @@ internal sealed partial class DatabaseManager
 
         var seed = await SeedAsync(config, null, progress, cancellationToken).ConfigureAwait(false);
         var made = 0;
-        while (await LockedAsync(progress, async () =>
+        while (await LockedAsync(config, progress, async () =>
         {
             await using var postgres = await PostgresAsync(config, progress, cancellationToken).ConfigureAwait(false);
             await postgres.EnsureTemplateAsync(config.Name, seed, rebuild: false, progress, cancellationToken).ConfigureAwait(false);
