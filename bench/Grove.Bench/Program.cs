@@ -1,7 +1,7 @@
 using System.Globalization;
 using Grove.Bench;
 
-// bench/run [name] [--runs N] [--sizes 20,200,1000] [--n 8 --cycles 3 --provider sqlite|postgres (agents)]: runs one benchmark, or all of them.
+// bench/run [name] [--runs N] [--sizes 20,200,1000] [--n 8 --cycles 3 --provider sqlite|postgres (agents)] [--install-seconds 3 (crashloop)]: runs one benchmark, or all of them.
 if (args is [WorktreeReadPaths.FirstReadCommand, var readPath, var commonGitDirectory])
 {
     return await WorktreeReadPaths.RunFirstReadAsync(readPath, commonGitDirectory);
@@ -23,6 +23,7 @@ var benchmarks = new Dictionary<string, Func<Task<bool>>>(StringComparer.Ordinal
     ["up"] = () => UpBenchmark.RunAsync(Math.Min(runs ?? 21, 7)),
     ["gateway"] = GatewayBenchmark.RunAsync,
     ["deps"] = () => DependencyBenchmark.RunAsync(runs ?? 21),
+    ["crashloop"] = () => CrashLoopBenchmark.RunAsync(runs ?? 1, double.Parse(Option("--install-seconds") ?? "3", CultureInfo.InvariantCulture)),
     ["agents"] = async () => (await Grove.Bench.Agents.AgentsScenario.RunAsync(
         int.Parse(Option("--n") ?? "8", CultureInfo.InvariantCulture),
         int.Parse(Option("--cycles") ?? "3", CultureInfo.InvariantCulture),

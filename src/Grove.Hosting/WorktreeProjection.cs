@@ -57,6 +57,11 @@ internal static class WorktreeProjection
         properties.Add(new ResourcePropertySnapshot(CustomResourceKnownProperties.Source, w.Path));
         properties.Add(Property("grove.state", "Grove state", WorktreeStateNames.Of(w.State), highlighted: true));
         properties.Add(Property("grove.stateReason", "Reason", w.StateReason, highlighted: w.StateReason is not null));
+        if (w.Warning is not null)
+        {
+            properties.Add(Property("grove.warning", "Warning", w.Warning, highlighted: true));
+        }
+
         properties.Add(Property("grove.branch", "Branch", w.Branch ?? "(detached)", highlighted: true));
         properties.Add(Property("grove.head", "Head", w.Head));
         properties.Add(Property("grove.path", "Path", w.Path));

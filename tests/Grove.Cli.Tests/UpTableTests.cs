@@ -105,4 +105,20 @@ public class UpTableTests
         Assert.Contains(text.Split('\n'), line => line.Trim() == "http://127.0.0.1:4517");
         Assert.Contains(text.Split('\n'), line => line.Trim() == "http://issue-1234-checkout-page-shows-the-wrong-total.localhost:8080");
     }
+
+    [Theory]
+    [InlineData(200)]
+    [InlineData(80)]
+    public void Render_AppListensBeyondLoopback_WarningLineUnderTheView(int width)
+    {
+        var snapshot = Snapshot(
+            Worktree("main", 4000, WorktreeState.Running, primary: true) with { Warning = "listens on 0.0.0.0:4000, reachable from the network: bind it to 127.0.0.1" },
+            Worktree("safe", 4100, WorktreeState.Running));
+
+        var text = UpTable.Render(snapshot, "http://localhost:8080/", Now, width);
+
+        var compact = string.Join(' ', text.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("! main: listens on 0.0.0.0:4000, reachable from the network: bind it to 127.0.0.1", compact, StringComparison.Ordinal);
+        Assert.DoesNotContain("! safe", text, StringComparison.Ordinal);
+    }
 }

@@ -6,7 +6,9 @@ using System.Runtime.InteropServices;
 // --unhealthy (health answers 503), --spawn-child (leaves a 'sleep' child in its process group),
 // --record-stop (when stopped, writes beside this program whether its worktree folder still existed),
 // --write-files (writes into its worktree folder all the time, as a dev server does: .next/cache/* and
-// next-env.d.ts, creating the folders again when they are gone).
+// next-env.d.ts, creating the folders again when they are gone), --bind-any (listens on 0.0.0.0:PORT, as a
+// dev server bound to every interface), --bind-host (listens on $HOST:$PORT, as Node dev servers do),
+// --log-health (writes a line per health request), --unhealthy-after <ms> (health answers 503 from then on).
 var flags = args.ToList();
 string? Value(string flag, int offset = 1) => flags.IndexOf(flag) is var i and >= 0 && i + offset < flags.Count ? flags[i + offset] : null;
 
@@ -72,7 +74,18 @@ if (flags.Contains("--write-files"))
 
 var unhealthy = flags.Contains("--unhealthy");
 app.MapGet("/", () => $"branch={Environment.GetEnvironmentVariable("GROVE_BRANCH")} slug={Environment.GetEnvironmentVariable("GROVE_SLUG")} port={Environment.GetEnvironmentVariable("PORT")} pid={Environment.ProcessId}");
-app.MapGet("/health", () => unhealthy ? Results.StatusCode(503) : Results.Ok("healthy"));
+var healthyUntil = Value("--unhealthy-after") is { } after ? DateTime.UtcNow.AddMilliseconds(int.Parse(after, CultureInfo.InvariantCulture)) : DateTime.MaxValue;
+var logHealth = flags.Contains("--log-health");
+app.MapGet("/health", () =>
+{
+    var answer = unhealthy || DateTime.UtcNow >= healthyUntil ? 503 : 200;
+    if (logHealth)
+    {
+        Console.WriteLine($"test app: health request answered {answer}");
+    }
+
+    return answer == 200 ? Results.Ok("healthy") : Results.StatusCode(answer);
+});
 app.MapGet("/env/{name}", (string name) => Environment.GetEnvironmentVariable(name) is { } value ? Results.Text(value) : Results.NotFound());
 
 if (Value("--exit-after") is { } delay)
@@ -81,7 +94,19 @@ if (Value("--exit-after") is { } delay)
     _ = Task.Delay(int.Parse(delay, CultureInfo.InvariantCulture)).ContinueWith(_ => Environment.Exit(code), TaskScheduler.Default);
 }
 
-Console.WriteLine($"test app: listening for {Environment.GetEnvironmentVariable("GROVE_SLUG")} on {Environment.GetEnvironmentVariable("ASPNETCORE_URLS")}");
+var port = Environment.GetEnvironmentVariable("PORT");
+if (flags.Contains("--bind-any"))
+{
+    app.Urls.Clear();
+    app.Urls.Add($"http://0.0.0.0:{port}");
+}
+else if (flags.Contains("--bind-host"))
+{
+    app.Urls.Clear();
+    app.Urls.Add($"http://{Environment.GetEnvironmentVariable("HOST") ?? "localhost"}:{port}");
+}
+
+Console.WriteLine($"test app: listening for {Environment.GetEnvironmentVariable("GROVE_SLUG")} on {(app.Urls.Count > 0 ? string.Join(' ', app.Urls) : Environment.GetEnvironmentVariable("ASPNETCORE_URLS"))}");
 await app.RunAsync();
 return 0;
 

@@ -53,6 +53,11 @@ internal static class ListCommand
                 w.Path,
             ]).ToList();
             Console.Out.Write(TextTable.Render(["SLUG", "BRANCH", "PORT", "URL", "GATEWAY URL", "STATE", "PR", "PATH"], rows));
+            foreach (var w in snapshot.Worktrees.Where(w => w.Warning is not null))
+            {
+                Console.Out.WriteLine($"! {w.Slug}: {w.Warning}");
+            }
+
             return 0;
         });
         return command;
@@ -65,5 +70,5 @@ internal static class ListCommand
     }
 
     private static string Flags(Grove.Worktrees.WorktreeSnapshot w) =>
-        (w.IsLocked ? " locked" : string.Empty) + (w.IsPrunable ? " prunable" : string.Empty);
+        (w.Warning is not null ? " !" : string.Empty) + (w.IsLocked ? " locked" : string.Empty) + (w.IsPrunable ? " prunable" : string.Empty);
 }

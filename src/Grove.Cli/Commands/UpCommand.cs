@@ -133,7 +133,7 @@ internal static class UpCommand
         var now = DateTimeOffset.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
         foreach (var w in current.Worktrees)
         {
-            var line = $"{w.Slug} {WorktreeStateNames.Of(w.State)} {w.Url} {w.GatewayUrl}{(w.StateReason is null ? string.Empty : $" ({w.StateReason})")}";
+            var line = $"{w.Slug} {WorktreeStateNames.Of(w.State)} {w.Url} {w.GatewayUrl}{(w.StateReason is null ? string.Empty : $" ({w.StateReason})")}{(w.Warning is null ? string.Empty : $" warning: {w.Warning}")}";
             if (!shown.TryGetValue(w.Path, out var before) || before != line)
             {
                 shown[w.Path] = line;

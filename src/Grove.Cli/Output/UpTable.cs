@@ -9,7 +9,8 @@ namespace Grove.Cli.Output;
 /// number of worktrees and the gateway's address, one entry per worktree with its step and the
 /// seconds it has taken so far. URLs are never broken inside: when the whole table fits the
 /// terminal's width it is shown as a table; otherwise each worktree takes two or three lines,
-/// its URLs on lines of their own.
+/// its URLs on lines of their own. An app listening beyond loopback gets a line under it all
+/// (<c>! slug: warning</c>), wrapped as the terminal needs.
 /// </summary>
 internal static class UpTable
 {
@@ -32,9 +33,11 @@ internal static class UpTable
         }).ToList();
         var states = worktrees.Select(w => StateStyle(w.State)).ToList();
         var error = snapshot?.ConfigError is { } message ? $"grove.json: {message}" : null;
-        return TableWidth(rows) <= width
+        IRenderable view = TableWidth(rows) <= width
             ? Table(title, rows, states, error)
             : Lines(title, rows, states, error, width);
+        var warnings = worktrees.Where(w => w.Warning is not null).Select(w => (IRenderable)new Text($"! {w.Slug}: {w.Warning}", new Style(Color.Yellow))).ToList();
+        return warnings.Count == 0 ? view : new Rows([view, .. warnings]);
     }
 
     /// <summary>The view as plain text at <paramref name="width"/> columns (what a terminal that wide shows, without colours).</summary>

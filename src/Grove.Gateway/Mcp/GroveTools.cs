@@ -145,7 +145,7 @@ internal sealed class GroveTools(IGroveHost host)
     });
 
     [McpServerTool(Name = "restart_app", Destructive = false, OpenWorld = false)]
-    [Description("Restarts (or starts, when stopped) a worktree's app and waits until it runs again; returns the worktree, or an error with the reason when it does not come back.")]
+    [Description("Restarts (or starts, when stopped) a worktree's app and waits until it runs again; returns the worktree, or an error with the reason when it does not come back. Its install runs again only when its inputs changed (lockfiles; for a custom install or build, the worktree's files): call reinstall to force it.")]
     public Task<CallToolResult> RestartApp([Description(WorktreeParameter)] string worktree, CancellationToken cancellationToken = default) =>
         CommandAsync(() =>
         {

@@ -31,7 +31,9 @@ internal static class LandingPage
             row.className = 'worktree';
             cell(row, w.slug + (w.primary ? ' (primary)' : ''));
             cell(row, w.branch ?? '(detached)');
-            cell(row, w.state + (w.stateReason ? ': ' + w.stateReason : '')).className = 'state';
+            const state = cell(row, w.state + (w.stateReason ? ': ' + w.stateReason : ''));
+            state.className = 'state';
+            if (w.warning) { const warning = document.createElement('div'); warning.className = 'warning'; warning.style.color = '#b45309'; warning.textContent = '⚠ ' + w.warning; state.appendChild(warning); }
             cell(row, w.health).className = 'health';
             const gateway = 'http://' + w.slug + '.localhost:' + location.port + '/';
             cell(row, gateway, gateway).className = 'gateway';

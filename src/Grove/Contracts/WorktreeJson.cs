@@ -25,7 +25,8 @@ public sealed record WorktreeJson(
     StepJson? Step = null,
     DateTimeOffset? StartedAt = null,
     IssueJson? Issue = null,
-    PullRequestJson? PullRequest = null)
+    PullRequestJson? PullRequest = null,
+    string? Warning = null)
 {
     /// <summary>The worktree as its snapshot has it, its database included (provider, name, connection string without password).</summary>
     public static WorktreeJson From(WorktreeSnapshot w)
@@ -38,7 +39,8 @@ public sealed record WorktreeJson(
             w.Step is { } step ? new StepJson(step.Name, step.StartedAt) : null,
             w.StartedAt,
             w.Issue is { } issue ? new IssueJson(issue.Number, issue.Title, issue.Url) : null,
-            w.PullRequest is { } pr ? PullRequestJson.From(pr) : null);
+            w.PullRequest is { } pr ? PullRequestJson.From(pr) : null,
+            w.Warning);
     }
 
     /// <summary><c>healthy</c> (running), <c>unhealthy</c>, or <c>unknown</c> (not running, or not checked yet).</summary>

@@ -80,6 +80,28 @@ internal sealed class DependencyInstaller
     }
 
     /// <summary>
+    /// What an install of the worktree depends on, for skipping it when a restarted app finds it
+    /// unchanged: the <see cref="FingerprintAsync(string, GroveConfig, CancellationToken)"/> of its
+    /// steps, and, when a step's inputs are unknown (a custom command, a build), the worktree's
+    /// sources (<see cref="SourceState"/>), so an edit still rebuilds.
+    /// </summary>
+    public async Task<string> CompletionKeyAsync(string worktreePath, GroveConfig config, CancellationToken cancellationToken = default)
+    {
+        var steps = await PlanAsync(worktreePath, config, cancellationToken).ConfigureAwait(false);
+        var key = InputHash.Combine(steps.Select(step => InputHash.Fingerprint(worktreePath, step)));
+        return steps.Any(step => !step.CanBeUpToDate)
+            ? $"{key}:{await SourceState.DigestAsync(_git, worktreePath, cancellationToken).ConfigureAwait(false)}"
+            : key;
+    }
+
+    /// <summary>Whether every step's installed files (<c>node_modules</c>, <c>.venv</c>, restore output) are still there; a step whose output is unknown counts as there.</summary>
+    public async Task<bool> InstalledFilesExistAsync(string worktreePath, GroveConfig config, CancellationToken cancellationToken = default)
+    {
+        var steps = await PlanAsync(worktreePath, config, cancellationToken).ConfigureAwait(false);
+        return steps.All(step => step.UpToDateFiles.All(file => Path.Exists(Path.Combine(worktreePath, file))));
+    }
+
+    /// <summary>
     /// Installs (or reuses) every dependency of <paramref name="worktree"/>, step by step, and
     /// returns what was done. Commands' output goes line by line to <paramref name="outputLine"/>
     /// (the worktree's log); short progress messages to <paramref name="progress"/>.

@@ -164,7 +164,7 @@ public sealed class GroveHost : IGroveHost, IAsyncDisposable
         {
             Worktrees = [.. discovered.Worktrees.Select(w => !runs.TryGetValue(w.Path, out var run)
                 ? w with { Database = database is null ? null : _databases.DescribeState(w, database) }
-                : live ? w with { State = run.State, StateReason = run.Reason, Step = run.Step, StartedAt = run.StartedAt, Database = run.Database }
+                : live ? w with { State = run.State, StateReason = run.Reason, Step = run.Step, StartedAt = run.StartedAt, Database = run.Database, Warning = run.Warning }
                 : w with
                 {
                     // A killed front end's app, still running: shown, never taken for stopped.

@@ -14,7 +14,7 @@ internal sealed record AppVariable(string Name, string Value, bool Secret)
 /// <summary>
 /// The one place an app's environment is put together, for the supervisor that starts it and for
 /// <c>grove env</c> that prints it. Lowest precedence first: the primary worktree's env files
-/// (<c>app.envFiles</c>, secrets), grove.json's <c>app.env</c>, the front end's variables (an
+/// (<c>app.envFiles</c>, secrets), <c>HOST</c> and <c>HOSTNAME</c> (127.0.0.1), grove.json's <c>app.env</c>, the front end's variables (an
 /// AppHost's telemetry endpoint), the steps' (the database connection: a secret when it holds a
 /// password), then Grove's own (<c>PORT</c>, <c>GROVE_*</c>…); <c>OTEL_SERVICE_NAME</c> is the
 /// slug unless set.
@@ -22,6 +22,8 @@ internal sealed record AppVariable(string Name, string Value, bool Secret)
 internal static class AppEnvironment
 {
     private static readonly string[] SecretNameParts = ["PASSWORD", "SECRET", "TOKEN", "KEY", "HEADERS"];
+    private static readonly string[] LoopbackHostVariables = ["HOST", "HOSTNAME"];
+    private const string Loopback = "127.0.0.1";
 
     /// <param name="app">Null: no app configured (only Grove's own and the steps' variables).</param>
     /// <exception cref="GroveException">An env file is missing (when listed) or not valid dotenv.</exception>
@@ -52,6 +54,14 @@ internal static class AppEnvironment
         foreach (var (name, value) in app is null ? [] : EnvFileLoader.Load(app, primaryPath))
         {
             Set(name, value, secret: true);
+        }
+
+        // Dev servers that read HOST or HOSTNAME (Node, Next.js, Vite…) listen on loopback only, as
+        // ASPNETCORE_URLS makes ASP.NET Core do. Over an env file's value (often a production
+        // 0.0.0.0); under app.env, which may open the app on purpose (then 'grove ls' warns).
+        foreach (var name in LoopbackHostVariables)
+        {
+            Set(name, Loopback, secret: false);
         }
 
         foreach (var (name, value) in app?.Env ?? new Dictionary<string, string>())

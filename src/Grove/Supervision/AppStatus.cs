@@ -14,4 +14,7 @@ internal sealed record AppStatus(WorktreeState State, string? Reason, ProcessIde
 
     /// <summary>The database the app was last given.</summary>
     public WorktreeDatabase? Database { get; init; }
+
+    /// <summary>What is wrong while the app runs, though it answers (it listens beyond loopback); null when nothing is.</summary>
+    public string? Warning { get; init; }
 }

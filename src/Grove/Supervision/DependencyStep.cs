@@ -34,4 +34,16 @@ internal sealed class DependencyStep(DependencyInstaller installer) : IWorktreeS
 
     public Task<string> InputsAsync(WorktreeSnapshot worktree, GroveConfig config, CancellationToken cancellationToken) =>
         _installer.FingerprintAsync(worktree, config, cancellationToken);
+
+    public async Task<string?> CompletionKeyAsync(WorktreeSnapshot worktree, GroveConfig config, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(worktree);
+        return await _installer.CompletionKeyAsync(worktree.Path, config, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<bool> IsInPlaceAsync(WorktreeSnapshot worktree, GroveConfig config, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(worktree);
+        return _installer.InstalledFilesExistAsync(worktree.Path, config, cancellationToken);
+    }
 }

@@ -32,6 +32,17 @@ internal interface IWorktreeStep
 
     /// <summary>A cheap digest of the step's inputs (lockfiles, seeds): when it changes while the app runs, the step is run again and the app restarted.</summary>
     Task<string> InputsAsync(WorktreeSnapshot worktree, GroveConfig config, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A digest of all the step's result depends on, taken before it runs. When the app starts
+    /// again (a restart, a crash retry) with the key of the step's last success, and the step's
+    /// result <see cref="IsInPlaceAsync">is still in place</see>, the step is not run again. Null:
+    /// run it every time (the database step: cheap once made, and its connection is the app's).
+    /// </summary>
+    Task<string?> CompletionKeyAsync(WorktreeSnapshot worktree, GroveConfig config, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+    /// <summary>Whether the files the step made are still there (an installed <c>node_modules</c>).</summary>
+    Task<bool> IsInPlaceAsync(WorktreeSnapshot worktree, GroveConfig config, CancellationToken cancellationToken) => Task.FromResult(true);
 }
 
 /// <summary>What a step gives the app: environment variables, and the database it made (the database step).</summary>

@@ -13,10 +13,12 @@ internal sealed record RunRecord(string Path, string Slug, WorktreeState State, 
     public DateTimeOffset? StartedAt { get; init; }
 
     public WorktreeDatabase? Database { get; init; }
+
+    public string? Warning { get; init; }
 }
 
 /// <summary>The parts of a run record kept as one JSON column.</summary>
-internal sealed record RunDetails(WorktreeStep? Step, DateTimeOffset? StartedAt, WorktreeDatabase? Database);
+internal sealed record RunDetails(WorktreeStep? Step, DateTimeOffset? StartedAt, WorktreeDatabase? Database, string? Warning = null);
 
 /// <summary>The running <c>grove up</c>: its process, and the gateway port where its agent API answers.</summary>
 internal sealed record SupervisorRecord(ProcessIdentity Process, int? GatewayPort, string FrontEnd = SupervisorRecord.DefaultFrontEnd)
@@ -106,7 +108,7 @@ internal sealed class RunStore(StateStore store)
                 """,
                 ("$path", record.Path), ("$slug", record.Slug), ("$state", record.State.ToString()), ("$reason", record.Reason),
                 ("$pid", record.Process?.Pid), ("$start", record.Process?.StartTicks), ("$now", record.UpdatedAt.ToUnixTimeMilliseconds()),
-                ("$details", System.Text.Json.JsonSerializer.Serialize(new RunDetails(record.Step, record.StartedAt, record.Database), RunJson.Default.RunDetails)));
+                ("$details", System.Text.Json.JsonSerializer.Serialize(new RunDetails(record.Step, record.StartedAt, record.Database, record.Warning), RunJson.Default.RunDetails)));
             return 0;
         });
     }
@@ -134,6 +136,7 @@ internal sealed class RunStore(StateStore store)
                 Step = details?.Step,
                 StartedAt = details?.StartedAt,
                 Database = details?.Database,
+                Warning = details?.Warning,
             });
         }
 

@@ -344,6 +344,7 @@ internal sealed class Supervisor : IAsyncDisposable
             Step = status.Step,
             StartedAt = status.StartedAt,
             Database = status.Database,
+            Warning = status.Warning,
         });
     }
 
@@ -408,6 +409,7 @@ internal sealed class Supervisor : IAsyncDisposable
         Step = status.Step,
         StartedAt = status.StartedAt,
         Database = status.Database,
+        Warning = status.Warning,
     };
 
     private static bool SameIdentity(WorktreeSnapshot a, WorktreeSnapshot b) =>

@@ -9,7 +9,10 @@ public sealed record SupervisorOptions
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How often a running app's health endpoint is checked (while starting: every 50 ms).</summary>
-    public TimeSpan HealthInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan HealthInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How soon a running app is checked again after a failed health check, so one that stopped answering is noticed quickly.</summary>
+    public TimeSpan HealthRetryInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a started app may take to answer its health endpoint before it shows Unhealthy.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromMinutes(3);
@@ -27,6 +30,13 @@ public sealed record SupervisorOptions
 
     /// <summary>Healthy time after which an app counts as stable, and earlier crashes are forgiven.</summary>
     public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Whether a restart or crash retry skips a step (the install) whose inputs did not change since
+    /// it last succeeded and whose installed files are still there. False runs every step on every
+    /// start (the behaviour before; kept for measuring, <c>bench/run crashloop</c>).
+    /// </summary>
+    public bool SkipUnchangedSteps { get; init; } = true;
 
     /// <summary>
     /// Variables a front end adds to each app's environment (an AppHost: the dashboard's

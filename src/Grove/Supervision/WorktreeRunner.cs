@@ -13,9 +13,10 @@ namespace Grove.Supervision;
 /// own process group, its health checks, restarts with backoff after crashes, and the commands
 /// restart, stop and start. Every change of state is reported through the callback.
 /// </summary>
-internal sealed class WorktreeRunner : IAsyncDisposable
+internal sealed partial class WorktreeRunner : IAsyncDisposable
 {
     private static readonly TimeSpan InputsCheckInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan StartingPoll = TimeSpan.FromMilliseconds(50);
     private readonly SupervisorOptions _options;
     private readonly IReadOnlyList<IWorktreeStep> _steps;
     private readonly TimeProvider _time;
@@ -26,6 +27,8 @@ internal sealed class WorktreeRunner : IAsyncDisposable
     private readonly Lock _gate = new();
     private Task? _loop;
     private readonly HashSet<WorktreeCommand> _forced = []; // commands that asked steps to redo their work
+    private readonly CompletedSteps _completed = new();
+    private string? _warning; // the running app's, from its last successful health check
     private AppStatus _status = new(WorktreeState.Pending, null, null);
     private WorktreeStep? _step;
     private DateTimeOffset? _startedAt;
@@ -237,13 +240,25 @@ internal sealed class WorktreeRunner : IAsyncDisposable
 
         foreach (var step in _steps.Where(step => step.AppliesTo(config)))
         {
+            var force = forced.Contains(step.ForcedBy);
+            var key = _options.SkipUnchangedSteps ? await CompletionKeyAsync(step, config, cancellationToken).ConfigureAwait(false) : null;
+            if (!force && _completed.Find(step.Name, key) is { } done && await step.IsInPlaceAsync(Worktree, config, cancellationToken).ConfigureAwait(false))
+            {
+                Log.Write("grove", $"{step.Name}: not run again, nothing it depends on changed since it succeeded ('grove {step.ForcedBy.Verb()} {Worktree.Slug}' runs it anyway)");
+                environment.AddRange(done.Environment);
+                _database = done.Database ?? _database;
+                continue;
+            }
+
+            _completed.Forget(step.Name);
             _step = new WorktreeStep(step.Name, _time.GetUtcNow());
             Set(step.State, null);
             try
             {
-                var output = await step.RunAsync(Worktree, config, Log, forced.Contains(step.ForcedBy), steps.Token).ConfigureAwait(false);
+                var output = await step.RunAsync(Worktree, config, Log, force, steps.Token).ConfigureAwait(false);
                 environment.AddRange(output.Environment);
                 _database = output.Database ?? _database;
+                _completed.Record(step.Name, key, output);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && _commands.Reader.TryRead(out var command))
             {
@@ -301,6 +316,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
             return new RunOutcome.Blocked(Summary(ex), null);
         }
 
+        _warning = null;
         Set(WorktreeState.Starting, crashes > 0 ? $"restart {crashes} after a crash" : null);
         var spec = new ProcessSpec(program, run.Args, folder) { Environment = AppEnvironment.ForProcess(variables) };
         Log.Write("grove", $"starting {run.Command} {string.Join(' ', run.Args)} on port {Worktree.Port}");
@@ -316,87 +332,6 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         }
 
         return outcome is RunOutcome.Stopping ? throw new OperationCanceledException(cancellationToken) : outcome;
-    }
-
-    private async Task<RunOutcome> SuperviseAsync(ChildProcess child, GroveConfig config, string? configText, string inputs, CancellationToken cancellationToken)
-    {
-        var configSeen = configText;
-        var healthPath = config.App!.HealthPath;
-        var started = _time.GetUtcNow();
-        var inputsCheckedAt = started;
-        var healthyFrom = (DateTimeOffset?)null;
-        var failures = 0;
-        var health = new Uri($"{Worktree.Url}{healthPath}");
-        while (true)
-        {
-            var interval = healthyFrom is null ? TimeSpan.FromMilliseconds(50) : _options.HealthInterval;
-            using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var waitCommand = _commands.Reader.WaitToReadAsync(tick.Token).AsTask();
-            var delay = Task.Delay(interval, _time, tick.Token);
-            var first = await Task.WhenAny(child.Exited, waitCommand, delay).ConfigureAwait(false);
-            await tick.CancelAsync().ConfigureAwait(false);
-            if (cancellationToken.IsCancellationRequested)
-            {
-                return new RunOutcome.Stopping();
-            }
-
-            if (first == child.Exited)
-            {
-                var code = await child.Exited.ConfigureAwait(false);
-                Log.Write("grove", string.Create(CultureInfo.InvariantCulture, $"the app exited with code {code}"));
-                var stable = healthyFrom is not null && _time.GetUtcNow() - healthyFrom >= _options.StableAfter;
-                return new RunOutcome.Crashed(code, stable);
-            }
-
-            if (_commands.Reader.TryRead(out var command))
-            {
-                if (command == WorktreeCommand.Start)
-                {
-                    Log.Write("grove", "start requested, but the app already runs");
-                    continue;
-                }
-
-                return new RunOutcome.Command(command);
-            }
-
-            if (_time.GetUtcNow() - inputsCheckedAt >= InputsCheckInterval)
-            {
-                inputsCheckedAt = _time.GetUtcNow();
-                if (ConfigChanged(configText, ref configSeen))
-                {
-                    Set(WorktreeState.Stopping, $"{GroveConfig.FileName} changed", child.Identity);
-                    return new RunOutcome.ConfigChanged();
-                }
-
-                if (await InputsAsync(config, cancellationToken).ConfigureAwait(false) != inputs)
-                {
-                    Set(WorktreeState.Stopping, "install inputs changed", child.Identity);
-                    return new RunOutcome.InputsChanged();
-                }
-            }
-
-            if (await HealthProbe.IsHealthyAsync(_http, health, cancellationToken).ConfigureAwait(false))
-            {
-                failures = 0;
-                healthyFrom ??= _time.GetUtcNow();
-                lock (_gate)
-                {
-                    // A restart or stop posted meanwhile keeps its Stopping state.
-                    if (Status.State != WorktreeState.Running && !_commands.Reader.TryPeek(out _))
-                    {
-                        Set(WorktreeState.Running, null, child.Identity);
-                    }
-                }
-            }
-            else if (healthyFrom is not null && ++failures >= _options.UnhealthyAfter && Status.State == WorktreeState.Running)
-            {
-                Set(WorktreeState.Unhealthy, $"{failures} health checks of {healthPath} failed in a row", child.Identity);
-            }
-            else if (healthyFrom is null && _time.GetUtcNow() - started > _options.StartTimeout && Status.State == WorktreeState.Starting)
-            {
-                Set(WorktreeState.Unhealthy, $"no healthy answer from {healthPath} within {_options.StartTimeout.TotalSeconds:0} s of starting", child.Identity);
-            }
-        }
     }
 
     /// <summary>
@@ -447,6 +382,20 @@ internal sealed class WorktreeRunner : IAsyncDisposable
 
     private Task<string> InputsAsync(GroveConfig config, CancellationToken cancellationToken) => StepInputs.DigestAsync(_steps, Worktree, config, cancellationToken);
 
+    /// <summary>The step's completion key; null (run it) when it cannot be told, say git failed.</summary>
+    private async Task<string?> CompletionKeyAsync(IWorktreeStep step, GroveConfig config, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await step.CompletionKeyAsync(Worktree, config, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GroveException ex)
+        {
+            Log.Write("grove", $"{step.Name}: could not tell whether its inputs changed ({ex.Message}); running it");
+            return null;
+        }
+    }
+
     /// <summary>The first line of a step's error and its fix: the whole output is in the log.</summary>
     private string Summary(GroveException ex)
     {
@@ -457,85 +406,6 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         }
 
         return $"{first}; see 'grove logs {Worktree.Slug}'; {ex.Fix ?? "fix it"}, then 'grove restart {Worktree.Slug}' (a changed lockfile is retried by itself)";
-    }
-
-    /// <summary>Waits for a command, or (when <paramref name="inputs"/> is known) for the step inputs to change: null then.</summary>
-    private async Task<WorktreeCommand?> WaitForCommandOrNewInputsAsync(string? inputs, CancellationToken cancellationToken)
-    {
-        if (inputs is null)
-        {
-            return await WaitForCommandOrNewConfigAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        GroveConfig config;
-        var configSeen = ConfigStamp();
-        while (true)
-        {
-            if (await WaitForCommandAsync(InputsCheckInterval, cancellationToken).ConfigureAwait(false) is { } command)
-            {
-                return command;
-            }
-
-            if (ConfigStamp() != configSeen)
-            {
-                return null; // grove.json changed (fixed, say): try again with it
-            }
-
-            try
-            {
-                config = GroveConfigLoader.LoadFromWorktree(Worktree.Path);
-            }
-            catch (ConfigException)
-            {
-                continue;
-            }
-
-            if (await InputsAsync(config, cancellationToken).ConfigureAwait(false) != inputs)
-            {
-                return null;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Waits for a command, or (null) for the worktree's grove.json to change: a worktree seen
-    /// before git finished writing its files, or a config fixed by hand, is tried again by itself.
-    /// </summary>
-    private async Task<WorktreeCommand?> WaitForCommandOrNewConfigAsync(CancellationToken cancellationToken)
-    {
-        var seen = ConfigStamp();
-        while (true)
-        {
-            if (await WaitForCommandAsync(InputsCheckInterval, cancellationToken).ConfigureAwait(false) is { } command)
-            {
-                return command;
-            }
-
-            if (ConfigStamp() != seen)
-            {
-                return null;
-            }
-        }
-    }
-
-    private (bool Exists, DateTime Written, long Length) ConfigStamp()
-    {
-        var file = new FileInfo(Path.Combine(Worktree.Path, GroveConfig.FileName));
-        return file.Exists ? (true, file.LastWriteTimeUtc, file.Length) : (false, default, 0);
-    }
-
-    private async Task<WorktreeCommand?> WaitForCommandAsync(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(delay);
-        try
-        {
-            return await _commands.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return null;
-        }
     }
 
     /// <summary>Notes a command taken from the queue; returns whether the app should run.</summary>
@@ -555,7 +425,7 @@ internal sealed class WorktreeRunner : IAsyncDisposable
         // the loop's never cross, so the last state announced is the runner's state.
         lock (_gate)
         {
-            var next = new AppStatus(state, reason, process) { Step = _step, StartedAt = process is null ? null : _startedAt, Database = _database };
+            var next = new AppStatus(state, reason, process) { Step = _step, StartedAt = process is null ? null : _startedAt, Database = _database, Warning = process is null ? null : _warning };
             if (next == Volatile.Read(ref _status))
             {
                 return;

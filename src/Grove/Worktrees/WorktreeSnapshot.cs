@@ -51,6 +51,12 @@ public sealed record WorktreeSnapshot
     /// <summary>When the app's current process was started; null when no process runs.</summary>
     public DateTimeOffset? StartedAt { get; init; }
 
+    /// <summary>
+    /// What is wrong while the app runs and answers, naming the fix: it listens beyond loopback
+    /// (reachable from the network; seen on Linux only). Null when nothing is.
+    /// </summary>
+    public string? Warning { get; init; }
+
     /// <summary>The GitHub issue it was made for (<c>grove new --issue</c>); null otherwise.</summary>
     public GitHub.WorktreeIssue? Issue { get; init; }
 

@@ -39,6 +39,21 @@ public class AppEnvironmentTests
         Assert.DoesNotContain("pw", variables["DATABASE_URL"].ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void For_EnvFileOpensHost_LoopbackWinsUnlessAppEnvSetsIt()
+    {
+        using var primary = new TempFolder("grove-appenv");
+        File.WriteAllText(primary.Combine(".env"), "HOST=0.0.0.0\nHOSTNAME=0.0.0.0\n");
+        var plain = new AppConfig(new CommandConfig("x", [], "."), "/health", new Dictionary<string, string>());
+        var opened = plain with { Env = new Dictionary<string, string> { ["HOST"] = "0.0.0.0" } };
+
+        var fromFile = AppEnvironment.For(Worktree, plain, primary.Path, null, []).ToDictionary(v => v.Name, v => v.Value);
+        var onPurpose = AppEnvironment.For(Worktree, opened, primary.Path, null, []).ToDictionary(v => v.Name, v => v.Value);
+
+        Assert.Equal(("127.0.0.1", "127.0.0.1"), (fromFile["HOST"], fromFile["HOSTNAME"]));
+        Assert.Equal(("0.0.0.0", "127.0.0.1"), (onPurpose["HOST"], onPurpose["HOSTNAME"]));
+    }
+
     [Theory]
     [InlineData("sqlite:///tmp/a.db", false)]
     [InlineData("Data Source=/tmp/a.db", false)]
