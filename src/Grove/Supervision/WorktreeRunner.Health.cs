@@ -84,6 +84,7 @@ internal sealed partial class WorktreeRunner
             {
                 failures = 0;
                 healthyFrom ??= _time.GetUtcNow();
+                _skippedUnproven.Clear(); // what the skipped steps made evidently works
                 var warning = ExposureWarning();
                 lock (_gate)
                 {

@@ -28,6 +28,7 @@ internal sealed partial class WorktreeRunner : IAsyncDisposable
     private Task? _loop;
     private readonly HashSet<WorktreeCommand> _forced = []; // commands that asked steps to redo their work
     private readonly CompletedSteps _completed = new();
+    private readonly HashSet<string> _skippedUnproven = new(StringComparer.Ordinal); // skipped on a fresh start, the app not healthy since
     private string? _warning; // the running app's, from its last successful health check
     private AppStatus _status = new(WorktreeState.Pending, null, null);
     private WorktreeStep? _step;
@@ -242,15 +243,27 @@ internal sealed partial class WorktreeRunner : IAsyncDisposable
         {
             var force = forced.Contains(step.ForcedBy);
             var key = _options.SkipUnchangedSteps ? await CompletionKeyAsync(step, config, cancellationToken).ConfigureAwait(false) : null;
-            if (!force && _completed.Find(step.Name, key) is { } done && await step.IsInPlaceAsync(Worktree, config, cancellationToken).ConfigureAwait(false))
+            if (crashes > 0 && _skippedUnproven.Remove(step.Name))
+            {
+                // What the step made may be gone where Grove cannot see it (a build's output after
+                // 'dotnet clean'): the app crashed before it was healthy, so run the step once.
+                Log.Write("grove", $"{step.Name}: running it again: the app crashed before it was healthy after a start that skipped it");
+            }
+            else if (!force && _completed.Find(step.Name, key) is { } done && await step.IsInPlaceAsync(Worktree, config, cancellationToken).ConfigureAwait(false))
             {
                 Log.Write("grove", $"{step.Name}: not run again, nothing it depends on changed since it succeeded ('grove {step.ForcedBy.Verb()} {Worktree.Slug}' runs it anyway)");
                 environment.AddRange(done.Environment);
                 _database = done.Database ?? _database;
+                if (crashes == 0)
+                {
+                    _skippedUnproven.Add(step.Name); // a crash retry's skip follows a run, or a start the app was healthy after
+                }
+
                 continue;
             }
 
             _completed.Forget(step.Name);
+            _skippedUnproven.Remove(step.Name);
             _step = new WorktreeStep(step.Name, _time.GetUtcNow());
             Set(step.State, null);
             try

@@ -114,6 +114,58 @@ public class InstallOnRestartTests
         Assert.Equal(3, Installs(outside));
     }
 
+    /// <summary>
+    /// A repository whose install builds an ignored <c>out/built.txt</c> (as <c>dotnet build</c> makes <c>bin/</c>,
+    /// which git status does not show) and whose app exits at once without it (as <c>dotnet run --no-build</c>),
+    /// or while an ignored <c>crash-now</c> exists.
+    /// </summary>
+    private static TestRepository BuildingRepository(TempFolder outside)
+    {
+        var repo = Repository(outside);
+        var path = Path.Combine(repo.Primary, "grove.json");
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        config["install"] = System.Text.Json.Nodes.JsonNode.Parse($$"""[ { "command": "sh", "args": ["-c", "mkdir -p out && echo built > out/built.txt && echo installed >> '{{Counter(outside)}}'"] } ]""");
+        config["app"]!["command"] = "sh";
+        config["app"]!["args"] = new System.Text.Json.Nodes.JsonArray("-c", $"test -f out/built.txt || {{ echo 'not built' >&2; exit 4; }}; test -f crash-now && exit 3; exec dotnet '{AppRepository.TestApp}'");
+        File.WriteAllText(path, config.ToJsonString());
+        File.AppendAllText(Path.Combine(repo.Primary, ".gitignore"), "out/\ncrash-now\n");
+        repo.Git(repo.Primary, "add", ".");
+        repo.Git(repo.Primary, "commit", "-q", "-m", "a build step");
+        return repo;
+    }
+
+    [Fact]
+    public async Task Restart_BuildOutputDeletedUnseen_CrashRetryBuildsAgainAndAppRuns()
+    {
+        using var outside = new TempFolder();
+        using var repo = BuildingRepository(outside);
+        await using var supervisor = For(repo, TestSupervision.Fast);
+        await supervisor.StartAsync(Within(Bounded.Process));
+        var running = await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Running, Within(TestSupervision.Healthy));
+
+        Directory.Delete(Path.Combine(repo.Primary, "out"), recursive: true); // 'dotnet clean': nothing git sees changed
+        await RestartAndWaitAsync(supervisor, repo, WorktreeCommand.Restart);
+
+        Assert.Equal(2, Installs(outside)); // the restart skipped it, the app crashed before it was healthy, the retry built
+        Assert.Contains("install: running it again", File.ReadAllText(supervisor.LogPath(running.Worktrees[0])), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CrashLoop_AfterARestartThatSkippedTheInstall_InstalledOnceMoreThenFailed()
+    {
+        using var outside = new TempFolder();
+        using var repo = BuildingRepository(outside);
+        await using var supervisor = For(repo, TestSupervision.Fast with { MaxCrashes = 4 });
+        await supervisor.StartAsync(Within(Bounded.Process));
+        await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Running, Within(TestSupervision.Healthy));
+
+        File.WriteAllText(Path.Combine(repo.Primary, "crash-now"), ""); // ignored: the restart skips the install
+        supervisor.Execute("main", WorktreeCommand.Restart);
+        await supervisor.WaitForAsync(s => s.Worktrees[0].State == WorktreeState.Failed, Within(TimeSpan.FromSeconds(60)));
+
+        Assert.Equal(2, Installs(outside)); // once more on the first retry only, not on every retry
+    }
+
     private static async Task<TestRepository> NpmRepositoryAsync()
     {
         var repo = AppRepository.Create();
