@@ -85,7 +85,7 @@ internal sealed partial class WorktreeRunner
                 failures = 0;
                 healthyFrom ??= _time.GetUtcNow();
                 _skippedUnproven.Clear(); // what the skipped steps made evidently works
-                var warning = ExposureWarning();
+                var warning = ExposureWarning(config.App.Env);
                 lock (_gate)
                 {
                     _warning = warning;
@@ -113,11 +113,9 @@ internal sealed partial class WorktreeRunner
     /// check: a read of the kernel's socket tables), logged when it appears; null when it is bound
     /// to loopback only (or on a system where this cannot be seen).
     /// </summary>
-    private string? ExposureWarning()
+    private string? ExposureWarning(IReadOnlyDictionary<string, string>? appEnv)
     {
-        var exposed = ListeningAddresses.BeyondLoopback(Worktree.Port);
-        var warning = exposed.Count == 0 ? null
-            : $"listens on {string.Join(", ", exposed)}, reachable from the network: bind it to 127.0.0.1 (Grove sets HOST, HOSTNAME and ASPNETCORE_URLS to it; check app.env and the app's own settings)";
+        var warning = ListeningWarning.For(ListeningAddresses.BeyondLoopback(Worktree.Port), appEnv);
         if (warning is not null && warning != _warning)
         {
             Log.Write("grove", $"warning: the app {warning}");

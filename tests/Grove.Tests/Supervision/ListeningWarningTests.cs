@@ -26,6 +26,7 @@ public class ListeningWarningTests
         var worktree = warned.Worktrees[0];
         Assert.Contains($"listens on 0.0.0.0:{worktree.Port}, reachable from the network", worktree.Warning, StringComparison.Ordinal);
         Assert.Contains("bind it to 127.0.0.1", worktree.Warning, StringComparison.Ordinal);
+        Assert.Contains("server.listen(process.env.PORT, process.env.HOST)", worktree.Warning, StringComparison.Ordinal); // the app ignores HOST: say how to use it
         Assert.Equal(worktree.Warning, repo.Runs().ReadAll().Single().Warning); // what other grove processes (ls) read
         Assert.Contains("warning: the app listens on 0.0.0.0", File.ReadAllText(supervisor.LogPath(worktree)), StringComparison.Ordinal);
     }
@@ -62,5 +63,6 @@ public class ListeningWarningTests
 
         Assert.Equal("0.0.0.0", await GetAsync($"{warned.Worktrees[0].Url}/env/HOST"));
         Assert.Contains("0.0.0.0:", warned.Worktrees[0].Warning, StringComparison.Ordinal);
+        Assert.Contains("app.env in grove.json sets HOST=0.0.0.0; remove it", warned.Worktrees[0].Warning, StringComparison.Ordinal); // the cause, not the app's code
     }
 }
