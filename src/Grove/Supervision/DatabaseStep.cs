@@ -36,7 +36,7 @@ internal sealed class DatabaseStep(DatabaseManager databases) : IWorktreeStep
             return StepOutput.None;
         }
 
-        var progress = new Progress<string>(message => log.Write("grove", message));
+        var progress = new LogProgress(log);
         await WaitForGroveNewAsync(worktree, log, cancellationToken).ConfigureAwait(false);
         var branch = force
             ? await _databases.ResetAsync(worktree, config.Database, progress, cancellationToken).ConfigureAwait(false)

@@ -22,7 +22,7 @@ internal sealed class DependencyStep(DependencyInstaller installer) : IWorktreeS
     public async Task<StepOutput> RunAsync(WorktreeSnapshot worktree, GroveConfig config, WorktreeLog log, bool force, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(log);
-        var progress = new Progress<string>(message => log.Write("grove", message));
+        var progress = new LogProgress(log);
         var report = await _installer.EnsureInstalledAsync(worktree, config, line => log.Write("install", line), progress, force, cancellationToken).ConfigureAwait(false);
         if (report.SkippedReason is not null)
         {
