@@ -147,10 +147,54 @@ public class UpCommandTests
             }
         }
 
+        var listed = await GroveCli.RunAsync(repo.Primary, "ls");
         Signals(up.Identity.Pid);
         await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
 
         Assert.True(landing is not null, $"no gateway on --port {port}: {string.Join('\n', output)}");
+        Assert.Contains($"http://main.localhost:{port}", listed.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain($".localhost:{configured}", listed.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Up_InATerminal_TheTableHeaderIsTheOnlyWorktreeCountAndItFollowsNewWorktrees()
+    {
+        using var repo = AppRepository.Create();
+        var port = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var output = new List<string>();
+        string Text()
+        {
+            lock (output)
+            {
+                return string.Join('\n', output);
+            }
+        }
+
+        // script gives grove up a pseudo-terminal, as in a shell: the live table, not the change lines.
+        await using var terminal = ChildProcess.Start(new ProcessSpec("script", ["-qfec", $"{GroveCli.ShellCommand} up --port {port}", "/dev/null"], repo.Primary), (_, line) =>
+        {
+            lock (output)
+            {
+                output.Add(line);
+            }
+        });
+        try
+        {
+            await WaitUntilAsync(() => Text().Contains("1 worktree(s) at", StringComparison.Ordinal), TimeSpan.FromSeconds(90));
+            repo.AddWorktree("feature/second");
+            await WaitUntilAsync(() => Text().Contains("2 worktree(s) at", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            if (repo.Runs().LiveSupervisor() is { } up)
+            {
+                Signals(up.Process.Pid);
+            }
+
+            await terminal.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+        }
+
+        Assert.DoesNotContain("all of them at", Text(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -612,12 +656,14 @@ public class UpCommandTests
 
     internal static void Signals(int pid) => Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(condition, TimeSpan.FromSeconds(30));
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
         {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "condition not met in time");
+            Assert.True(clock.Elapsed < timeout, "condition not met in time");
             await Task.Delay(50, TestContext.Current.CancellationToken);
         }
     }
