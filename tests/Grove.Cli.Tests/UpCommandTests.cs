@@ -241,6 +241,35 @@ public class UpCommandTests
     }
 
     [Fact]
+    public async Task Wait_TimeRunsOutWhileInstalling_SaysStillInstallingAndToWaitLongerNotToRestart()
+    {
+        using var repo = AppRepository.Create();
+        var config = Path.Combine(repo.Primary, "grove.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))!.AsObject();
+        json["install"] = System.Text.Json.Nodes.JsonNode.Parse("""[ { "command": "sleep", "args": ["60"] } ]""");
+        File.WriteAllText(config, json.ToJsonString());
+        var output = new List<string>();
+        await using var up = await StartUpAsync(repo, output);
+        try
+        {
+            await WaitUntilAsync(() => repo.Runs().ReadAll().Any(r => r.State == WorktreeState.Installing), TimeSpan.FromSeconds(60));
+            var result = await GroveCli.RunAsync(repo.Primary, "wait", "--timeout", "2");
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("grove: main is still installing", result.StandardError, StringComparison.Ordinal);
+            Assert.Contains("after 2 s of waiting", result.StandardError, StringComparison.Ordinal);
+            Assert.Contains("fix: wait longer, 'grove wait main --timeout 600'", result.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("grove restart", result.StandardError, StringComparison.Ordinal);
+            Assert.Equal(string.Empty, result.StandardOutput);
+        }
+        finally
+        {
+            Signals(up.Identity.Pid);
+            await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task Restart_ThroughRunningUp_NewProcessSamePort()
     {
         using var repo = AppRepository.Create();
