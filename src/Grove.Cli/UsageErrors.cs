@@ -37,7 +37,7 @@ internal static class UsageErrors
             return CommandAction.Describe(new GroveException($"'{path}' needs a command", $"run {help} to see the commands"));
         }
 
-        var errors = string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')).Distinct(StringComparer.Ordinal));
+        var errors = string.Join("; ", parse.Errors.Select(e => NotANumber(e) ?? e.Message.TrimEnd('.')).Distinct(StringComparer.Ordinal));
         return CommandAction.Describe(new GroveException(errors, $"run {help} for its usage"));
     }
 
@@ -54,6 +54,28 @@ internal static class UsageErrors
             .FirstOrDefault();
         var allowed = Math.Max(1, typed.Length / 3);
         return best.Command is not null && best.Distance <= allowed ? best.Command : null;
+    }
+
+    /// <summary>
+    /// For a number option given something else ('--port x'): what it needs, in place of the
+    /// parser's own text, which names a .NET type ("as expected type 'System.Int32'").
+    /// </summary>
+    private static string? NotANumber(ParseError error)
+    {
+        var option = error.SymbolResult switch
+        {
+            OptionResult o => o,
+            ArgumentResult { Parent: OptionResult o } => o,
+            _ => null,
+        };
+        var type = Nullable.GetUnderlyingType(option?.Option.ValueType ?? typeof(object)) ?? option?.Option.ValueType;
+        var kind = type == typeof(int) || type == typeof(long) ? "a whole number" : type == typeof(double) ? "a number" : null;
+        if (option is null || kind is null || option.Tokens.Count == 0)
+        {
+            return null;
+        }
+
+        return $"{option.Option.Name} needs {kind}, not '{option.Tokens[0].Value}'";
     }
 
     private static string CommandPath(CommandResult result)

@@ -147,10 +147,54 @@ public class UpCommandTests
             }
         }
 
+        var listed = await GroveCli.RunAsync(repo.Primary, "ls");
         Signals(up.Identity.Pid);
         await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
 
         Assert.True(landing is not null, $"no gateway on --port {port}: {string.Join('\n', output)}");
+        Assert.Contains($"http://main.localhost:{port}", listed.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain($".localhost:{configured}", listed.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Up_InATerminal_TheTableHeaderIsTheOnlyWorktreeCountAndItFollowsNewWorktrees()
+    {
+        using var repo = AppRepository.Create();
+        var port = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var output = new List<string>();
+        string Text()
+        {
+            lock (output)
+            {
+                return string.Join('\n', output);
+            }
+        }
+
+        // script gives grove up a pseudo-terminal, as in a shell: the live table, not the change lines.
+        await using var terminal = ChildProcess.Start(new ProcessSpec("script", ["-qfec", $"{GroveCli.ShellCommand} up --port {port}", "/dev/null"], repo.Primary), (_, line) =>
+        {
+            lock (output)
+            {
+                output.Add(line);
+            }
+        });
+        try
+        {
+            await WaitUntilAsync(() => Text().Contains("1 worktree(s) at", StringComparison.Ordinal), TimeSpan.FromSeconds(90));
+            repo.AddWorktree("feature/second");
+            await WaitUntilAsync(() => Text().Contains("2 worktree(s) at", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            if (repo.Runs().LiveSupervisor() is { } up)
+            {
+                Signals(up.Process.Pid);
+            }
+
+            await terminal.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+        }
+
+        Assert.DoesNotContain("all of them at", Text(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -194,6 +238,35 @@ public class UpCommandTests
         Assert.Contains("grove start main", result.StandardError, StringComparison.Ordinal);
         Signals(up.Identity.Pid);
         await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Wait_TimeRunsOutWhileInstalling_SaysStillInstallingAndToWaitLongerNotToRestart()
+    {
+        using var repo = AppRepository.Create();
+        var config = Path.Combine(repo.Primary, "grove.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))!.AsObject();
+        json["install"] = System.Text.Json.Nodes.JsonNode.Parse("""[ { "command": "sleep", "args": ["60"] } ]""");
+        File.WriteAllText(config, json.ToJsonString());
+        var output = new List<string>();
+        await using var up = await StartUpAsync(repo, output);
+        try
+        {
+            await WaitUntilAsync(() => repo.Runs().ReadAll().Any(r => r.State == WorktreeState.Installing), TimeSpan.FromSeconds(60));
+            var result = await GroveCli.RunAsync(repo.Primary, "wait", "--timeout", "2");
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("grove: main is still installing", result.StandardError, StringComparison.Ordinal);
+            Assert.Contains("after 2 s of waiting", result.StandardError, StringComparison.Ordinal);
+            Assert.Contains("fix: wait longer, 'grove wait main --timeout 600'", result.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("grove restart", result.StandardError, StringComparison.Ordinal);
+            Assert.Equal(string.Empty, result.StandardOutput);
+        }
+        finally
+        {
+            Signals(up.Identity.Pid);
+            await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+        }
     }
 
     [Fact]
@@ -612,12 +685,14 @@ public class UpCommandTests
 
     internal static void Signals(int pid) => Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(condition, TimeSpan.FromSeconds(30));
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
         {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "condition not met in time");
+            Assert.True(clock.Elapsed < timeout, "condition not met in time");
             await Task.Delay(50, TestContext.Current.CancellationToken);
         }
     }

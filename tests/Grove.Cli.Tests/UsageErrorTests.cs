@@ -31,6 +31,21 @@ public class UsageErrorTests
     }
 
     [Fact]
+    public async Task NumberOptionGivenAWord_SaysWhatItNeedsWithoutDotNetTypeNames()
+    {
+        using var folder = new TempFolder();
+
+        var port = await GroveCli.RunAsync(folder.Path, "up", "--port", "x");
+        var timeout = await GroveCli.RunAsync(folder.Path, "wait", "--timeout", "soon");
+
+        Assert.Equal((1, 1), (port.ExitCode, timeout.ExitCode));
+        Assert.Contains("grove: --port needs a whole number, not 'x'", port.StandardError, StringComparison.Ordinal);
+        Assert.Contains("fix: run 'grove up --help' for its usage", port.StandardError, StringComparison.Ordinal);
+        Assert.Contains("grove: --timeout needs a number, not 'soon'", timeout.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", port.StandardError + timeout.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnknownOption_ErrorNamesTheCommandsHelp()
     {
         using var folder = new TempFolder();

@@ -65,7 +65,12 @@ internal static class UpCommand
                 // The gateway first: a taken gateway port fails at once, before any install, build or app start.
                 await using var gateway = await GatewayServer.StartAsync(host, new GatewayOptions { Port = gatewayPort, ExtraHostNames = config.GatewayHosts, LoggerFactory = loggers }, stop.Token).ConfigureAwait(false);
                 var first = await host.StartAsync(gateway.Port, stop.Token).ConfigureAwait(false);
-                Console.Error.WriteLine($"grove up: {first.Worktrees.Length} worktree(s); all of them at {gateway.Url}; Ctrl+C stops every app and exits");
+                if (Console.IsOutputRedirected)
+                {
+                    // In a terminal the live table's header says this, with the count kept current;
+                    // printed above it, this line's count would go stale as worktrees come and go.
+                    Console.Error.WriteLine($"grove up: {first.Worktrees.Length} worktree(s); all of them at {gateway.Url}; Ctrl+C stops every app and exits");
+                }
                 if (host.OrphansStopped.Count > 0)
                 {
                     Console.Error.WriteLine($"grove up: stopped {host.OrphansStopped.Count} app(s) that a grove up which did not stop cleanly had left running ({string.Join(", ", host.OrphansStopped.Select(o => $"{o.Slug}: process {o.Pid}"))}); they run again under this one");

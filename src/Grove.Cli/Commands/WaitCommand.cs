@@ -57,6 +57,16 @@ internal static class WaitCommand
             }
 
             var error = Console.Error;
+            if (supervised && !worktree.IsSettled)
+            {
+                // The time ran out while the app is still on its way (a first build can take minutes):
+                // nothing failed, so the fix is to wait longer, not to restart (which starts the build over).
+                var step = worktree.Step is { } s ? $" ({(int)(DateTimeOffset.UtcNow - s.StartedAt).TotalSeconds} s so far)" : string.Empty;
+                await error.WriteLineAsync($"grove: {worktree.Slug} is still {WorktreeStateNames.Of(worktree.State)}{step} after {seconds:0.#} s of waiting").ConfigureAwait(false);
+                await error.WriteLineAsync($"  fix: wait longer, 'grove wait {worktree.Slug} --timeout {Math.Max(600, seconds * 2):0}' (the first build of a worktree can take minutes), or follow it with 'grove logs {worktree.Slug} -f'").ConfigureAwait(false);
+                return CommandAction.Failed;
+            }
+
             await error.WriteLineAsync(supervised
                 ? $"grove: {worktree.Slug} is {WorktreeStateNames.Of(worktree.State)}{(worktree.StateReason is null ? string.Empty : $": {worktree.StateReason}")}"
                 : worktree.State == WorktreeState.Orphaned

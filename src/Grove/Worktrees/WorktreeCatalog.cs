@@ -97,7 +97,8 @@ internal sealed class WorktreeCatalog
         var requests = worktrees.Select(w => new LeaseRequest(w.entry.Path, LeaseName(w.entry), w.primary)).ToList();
         var policy = PolicyFor(config);
         var leases = Leases.Assign(requests, policy);
-        var snapshots = worktrees.Select(w => Describe(w.entry, w.primary, leases[w.entry.Path], config) with { Issue = GitHub.IssueFiles.ForBranch(Store.Folder, w.entry.Branch) });
+        var gatewayPort = RunningGatewayPort() ?? config.GatewayPort;
+        var snapshots = worktrees.Select(w => Describe(w.entry, w.primary, leases[w.entry.Path], gatewayPort) with { Issue = GitHub.IssueFiles.ForBranch(Store.Folder, w.entry.Branch) });
         return new RepositorySnapshot(CommonGitDirectory, [.. snapshots], policy.Now) { ConfigError = configError };
     }
 
@@ -115,7 +116,13 @@ internal sealed class WorktreeCatalog
         return entry.Branch ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(entry.Path));
     }
 
-    private static WorktreeSnapshot Describe(WorktreeEntry entry, bool primary, Lease lease, GroveConfig config) => new()
+    /// <summary>
+    /// The port the running front end's gateway serves on (grove up --port, the AppHost's
+    /// WithGatewayPort), which wins over gateway.port in grove.json; null when none runs.
+    /// </summary>
+    private int? RunningGatewayPort() => new Supervision.RunStore(Store).LiveSupervisor()?.GatewayPort;
+
+    private static WorktreeSnapshot Describe(WorktreeEntry entry, bool primary, Lease lease, int gatewayPort) => new()
     {
         Slug = lease.Slug,
         Branch = entry.Branch,
@@ -125,7 +132,7 @@ internal sealed class WorktreeCatalog
         IsDetached = entry.IsDetached,
         Port = lease.Port,
         Url = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{lease.Port}"),
-        GatewayUrl = string.Create(CultureInfo.InvariantCulture, $"http://{lease.Slug}.localhost:{config.GatewayPort}"),
+        GatewayUrl = string.Create(CultureInfo.InvariantCulture, $"http://{lease.Slug}.localhost:{gatewayPort}"),
         State = WorktreeState.Stopped,
         IsLocked = entry.IsLocked,
         LockReason = NullIfEmpty(entry.LockReason),

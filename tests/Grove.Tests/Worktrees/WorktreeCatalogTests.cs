@@ -60,6 +60,26 @@ public class WorktreeCatalogTests
     }
 
     [Fact]
+    public async Task Snapshot_WhileAFrontEndRunsOnAnotherGatewayPort_GatewayUrlsUseThatPort()
+    {
+        using var repo = TestRepository.Create();
+        repo.AddWorktree("x");
+        var catalog = repo.Catalog();
+        Assert.Equal("http://x.localhost:8080", (await catalog.SnapshotAsync(Ct)).Find("x")!.GatewayUrl);
+
+        // What 'grove up --port 18483' records; grove ls, grove new and grove up's own table read it.
+        var runs = new Grove.Supervision.RunStore(catalog.Store);
+        runs.ClaimSupervisor(ProcessIdentity.Current, 18483, DateTimeOffset.UtcNow);
+        var running = await catalog.SnapshotAsync(Ct);
+        runs.ReleaseSupervisor(ProcessIdentity.Current);
+        var after = await catalog.SnapshotAsync(Ct);
+
+        Assert.Equal("http://x.localhost:18483", running.Find("x")!.GatewayUrl);
+        Assert.Equal("http://main.localhost:18483", running.Primary!.GatewayUrl);
+        Assert.Equal("http://x.localhost:8080", after.Find("x")!.GatewayUrl);
+    }
+
+    [Fact]
     public async Task Snapshot_ForeignListenerOnPreferredPort_LeaseMovesOnAndListenerUntouched()
     {
         using var repo = TestRepository.Create();
