@@ -451,23 +451,31 @@ public class UpCommandTests
         await using var up = await StartUpAsync(repo, output);
         await GroveCli.SucceedAsync(repo.Primary, "wait", "feature-dev", "--timeout", "90");
         var app = AppProcesses(repo)["feature-dev"];
+        using var primaryApp = Process.GetProcessById(AppProcesses(repo)["main"].Pid); // orphaned too: stopped when the test ends
         var database = Path.Combine(repo.CommonGitDirectory, "grove", "sqlite", "app", "feature-dev.db");
-        Process.GetProcessById(up.Identity.Pid).Kill(); // SIGKILL: its apps live on, still writing
-        await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
-        File.WriteAllText(Path.Combine(folder, "notes.txt"), "untracked work, discarded by --force");
-        await WaitUntilAsync(() => File.Exists(Path.Combine(folder, "next-env.d.ts")));
-        Assert.True(app.IsAlive() && File.Exists(database));
+        try
+        {
+            Process.GetProcessById(up.Identity.Pid).Kill(); // SIGKILL: its apps live on, still writing
+            await up.Exited.WaitAsync(Bounded.Process, TestContext.Current.CancellationToken);
+            File.WriteAllText(Path.Combine(folder, "notes.txt"), "untracked work, discarded by --force");
+            await WaitUntilAsync(() => File.Exists(Path.Combine(folder, "next-env.d.ts")));
+            Assert.True(app.IsAlive() && File.Exists(database));
 
-        var result = await GroveCli.RunAsync(repo.Primary, "rm", "feature-dev", "--force");
+            var result = await GroveCli.RunAsync(repo.Primary, "rm", "feature-dev", "--force");
 
-        Assert.True(result.ExitCode == 0, result.StandardError);
-        Assert.Contains("stopped the app of feature-dev", result.StandardError, StringComparison.Ordinal);
-        Assert.False(app.IsAlive(), "the app still runs after its worktree was removed");
-        await Task.Delay(500, TestContext.Current.CancellationToken); // nothing writes the folder back
-        Assert.False(Directory.Exists(folder), "the worktree's folder is left");
-        Assert.DoesNotContain(folder, repo.Git(repo.Primary, "worktree", "list"), StringComparison.Ordinal);
-        Assert.False(File.Exists(database), "its database is left");
-        Assert.DoesNotContain(repo.Leases(), l => l.Slug == "feature-dev");
+            Assert.True(result.ExitCode == 0, result.StandardError);
+            Assert.Contains("stopped the app of feature-dev", result.StandardError, StringComparison.Ordinal);
+            Assert.False(app.IsAlive(), "the app still runs after its worktree was removed");
+            await Task.Delay(500, TestContext.Current.CancellationToken); // nothing writes the folder back
+            Assert.False(Directory.Exists(folder), "the worktree's folder is left");
+            Assert.DoesNotContain(folder, repo.Git(repo.Primary, "worktree", "list"), StringComparison.Ordinal);
+            Assert.False(File.Exists(database), "its database is left");
+            Assert.DoesNotContain(repo.Leases(), l => l.Slug == "feature-dev");
+        }
+        finally
+        {
+            primaryApp.Kill(entireProcessTree: true);
+        }
     }
 
     [Fact]
