@@ -36,7 +36,7 @@ internal static class StatusPages
     public static string Page(string title, string body) => $$"""
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><title>{{HtmlEncoder.Default.Encode(title)}} · Grove</title>
-        <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}code{background:#f3f3f3;padding:0 .2em}td,th{padding:.2em .6em;border-bottom:1px solid #ddd}</style></head>
+        <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}code{background:#f3f3f3;padding:0 .2em}td,th{padding:.2em .6em;border-bottom:1px solid #ddd}td a{white-space:nowrap}</style></head>
         <body><h1>{{HtmlEncoder.Default.Encode(title)}}</h1>
         {{body}}
         </body></html>
