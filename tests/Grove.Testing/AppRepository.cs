@@ -32,7 +32,8 @@ public static class AppRepository
 
     /// <summary>
     /// A port range no other test process uses: test assemblies run at once, each starting real
-    /// apps, so each range is claimed through a lock file held (flock) until the process ends.
+    /// apps, so each range is claimed through a lock file held (flock) until the process ends, and
+    /// used only when none of its ports is taken (an app that outlived its test process holds one).
     /// </summary>
     private static int ClaimRange()
     {
@@ -45,6 +46,11 @@ public static class AppRepository
                 try
                 {
                     Claimed.Add(new FileStream(Path.Combine(folder, $"{_nextBase}.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+                    if (!AllFree(_nextBase))
+                    {
+                        continue; // an app of a test process that just ended may still hold a port of it: keep it claimed, unused
+                    }
+
                     var claimed = _nextBase;
                     _nextBase += RangeSize;
                     return claimed;
@@ -57,6 +63,25 @@ public static class AppRepository
         }
 
         throw new InvalidOperationException("no free port range left for a test repository (31000-60000)");
+    }
+
+    private static bool AllFree(int @base)
+    {
+        for (var port = @base; port < @base + RangeSize; port++)
+        {
+            try
+            {
+                var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                listener.Start();
+                listener.Stop();
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Replaces the app flags in a worktree's grove.json and commits it there.</summary>
