@@ -59,30 +59,20 @@ internal sealed class PostgresServerUse(LocalPostgresServer local, string stateF
         return running;
     }
 
-    /// <summary>Warms this process up for its first change of <paramref name="config"/>'s server, outside the database lock (see <see cref="LocalPostgresServer.WarmUpAsync"/>); once per instance.</summary>
+    /// <summary>
+    /// Warms this process up for its first change of Grove's own server, outside the database lock
+    /// (see <see cref="LocalPostgresServer.WarmUpAsync"/>); once per instance. A server of the
+    /// user's own is not tried twice: one that is down would cost its connect timeout twice.
+    /// </summary>
     public async Task WarmUpAsync(DatabaseConfig config, CancellationToken cancellationToken)
     {
-        if (_warm)
+        if (_warm || Given(config) is not null)
         {
             return;
         }
 
         _warm = true;
-        if (Given(config) is not { } given)
-        {
-            await local.WarmUpAsync(cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        try
-        {
-            await using var connection = new Npgsql.NpgsqlConnection(PostgresServer.Given(given).Admin());
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or ArgumentException or InvalidOperationException)
-        {
-            // Reported, with its fix, by the change that needs the server.
-        }
+        await local.WarmUpAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
